@@ -1,0 +1,210 @@
+"""The Python API: ``polsim.simulate(...) -> Run``.
+
+The CLI and the experiments are thin layers over this module; a notebook uses it
+directly:
+
+>>> import polsim
+>>> run = polsim.simulate("toy-polity", seed=1, voters=2000, until="1990-03")
+>>> len(run.series)
+3
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from polsim._version import __version__
+from polsim.engine.calendar import Month
+from polsim.engine.simulation import Simulation
+from polsim.errors import UserInputError
+from polsim.output.rundir import file_sha256, write_run_dir
+from polsim.scenario.loader import load_scenario, scenario_hash
+from polsim.scenario.schema import Scenario
+
+__all__ = ["Run", "simulate", "parse_voter_count", "read_run"]
+
+#: Parquet settings shared by every table polsim writes (same bytes for same data).
+PARQUET_OPTIONS: dict[str, Any] = {"compression": "zstd", "write_statistics": True}
+
+
+@dataclass
+class Run:
+    """The outputs of one run: tables, the manifest, and the validated scenario."""
+
+    scenario: Scenario
+    tables: dict[str, pa.Table]
+    manifest_record: dict[str, Any]
+    simulation: Simulation | None = field(default=None, repr=False)
+
+    @property
+    def series(self) -> pd.DataFrame:
+        """Monthly series, one row per month."""
+        return self.tables["series"].to_pandas()
+
+    @property
+    def events(self) -> pd.DataFrame:
+        """The event log, one row per event."""
+        return self.tables["events"].to_pandas()
+
+    @property
+    def manifest(self) -> pd.DataFrame:
+        """The manifest as a one-row DataFrame (``manifest_record`` has it as a dict)."""
+        flat = {k: json.dumps(v) if isinstance(v, dict | list) else v for k, v in
+                self.manifest_record.items()}
+        return pd.DataFrame([flat])
+
+    def save(self, directory: str | Path, force: bool = False) -> Path:
+        """Write the run folder: one Parquet file per table, scenario and manifest."""
+        manifest = dict(self.manifest_record)
+
+        def write_files(folder: Path) -> None:
+            files: dict[str, str] = {}
+            for name, table in self.tables.items():
+                target = folder / f"{name}.parquet"
+                pq.write_table(table, target, **PARQUET_OPTIONS)
+                files[target.name] = file_sha256(target)
+            scenario_file = folder / "scenario.json"
+            scenario_file.write_text(
+                json.dumps(self.scenario.model_dump(mode="json"), indent=1, sort_keys=True)
+            )
+            files[scenario_file.name] = file_sha256(scenario_file)
+            manifest["files"] = files
+            (folder / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
+
+        path = write_run_dir(Path(directory), write_files, force=force)
+        self.manifest_record = manifest
+        return path
+
+
+def parse_voter_count(text: str | int) -> int:
+    """Read a voter count such as ``200000``, ``200k``, ``1.5m`` or ``10m``.
+
+    Examples
+    --------
+    >>> parse_voter_count("200k"), parse_voter_count("10m"), parse_voter_count(5000)
+    (200000, 10000000, 5000)
+    """
+    raw = str(text).strip().lower().replace("_", "")
+    factor = {"k": 1_000, "m": 1_000_000}.get(raw[-1:], 1)
+    number = raw[:-1] if factor > 1 else raw
+    try:
+        value = float(number)
+    except ValueError:
+        value = float("nan")
+    count = value * factor
+    if not np.isfinite(count) or count != int(count) or count < 1:
+        raise UserInputError(
+            f"--voters must be a positive whole number such as 200000, 200k or 10m; got {text!r}"
+        )
+    return int(count)
+
+
+def simulate(
+    scenario: str | Path | Scenario = "kazakhstan-1990s",
+    seed: int | np.random.SeedSequence = 0,
+    voters: int | str | None = None,
+    until: str | Month | None = None,
+    on_month: Callable[[Month], None] | None = None,
+    command: str | None = None,
+) -> Run:
+    """Run a scenario and return its outputs.
+
+    Parameters
+    ----------
+    scenario
+        A built-in name, a YAML file, or a validated :class:`Scenario`.
+    seed
+        The run's seed.
+    voters
+        Synthetic voters (``200k``, ``10m``, or an int); default the scenario's.
+    until
+        Last month, ``YYYY-MM``; default the scenario's end.
+    on_month
+        Called after each month (progress bars).
+    command
+        How the run was asked for, kept in the manifest.
+    """
+    model = load_scenario(scenario)
+    if isinstance(seed, int | np.integer) and (isinstance(seed, bool) or seed < 0):
+        raise UserInputError(f"--seed must be a non-negative integer; got {seed!r}")
+    n_voters = model.default_voters if voters is None else parse_voter_count(voters)
+    last = model.end if until is None else _parse_until(until, model)
+    started = datetime.now(UTC)
+    simulation = Simulation(model, seed, n_voters, last)
+    simulation.run(on_month)
+    finished = datetime.now(UTC)
+    tables = {
+        "series": simulation.recorder.to_table(),
+        "events": _events_table(simulation),
+    }
+    seed_record = int(seed) if isinstance(seed, int | np.integer) else _seed_record(seed)
+    manifest = {
+        "polsim_version": __version__,
+        "scenario": model.name,
+        "scenario_hash": scenario_hash(model),
+        "scenario_source": str(scenario) if not isinstance(scenario, Scenario) else model.name,
+        "seed": seed_record,
+        "voters": n_voters,
+        "start": str(model.start),
+        "until": str(last),
+        "months": simulation.months_done,
+        "events": len(simulation.log),
+        "command": command or f"polsim.simulate({model.name!r}, seed={seed_record!r})",
+        "started_at": started.isoformat(timespec="seconds"),
+        "finished_at": finished.isoformat(timespec="seconds"),
+        "python": sys.version.split()[0],
+        "numpy": np.__version__,
+        "platform": platform.platform(),
+    }
+    return Run(model, tables, manifest, simulation)
+
+
+def read_run(directory: str | Path) -> dict[str, Any]:
+    """Read a saved run folder: its manifest and every table, as DataFrames."""
+    folder = Path(directory)
+    manifest = json.loads((folder / "manifest.json").read_text())
+    tables = {p.stem: pq.read_table(p).to_pandas() for p in sorted(folder.glob("*.parquet"))}
+    return {"manifest": manifest, **tables}
+
+
+def _parse_until(until: str | Month, scenario: Scenario) -> Month:
+    try:
+        month = Month.parse(until)
+    except ValueError as error:
+        raise UserInputError(f"--until: {error}") from None
+    if month < scenario.start:
+        raise UserInputError(
+            f"--until {month} is before the scenario's start {scenario.start}"
+        )
+    if month > scenario.end:
+        raise UserInputError(f"--until {month} is after the scenario's end {scenario.end}")
+    return month
+
+
+def _events_table(simulation: Simulation) -> pa.Table:
+    columns = simulation.log.to_columns()
+    return pa.table(
+        {
+            "seq": pa.array(columns["seq"], pa.int64()),
+            "date": pa.array(columns["date"], pa.string()),
+            "type": pa.array(columns["type"], pa.string()),
+            "actors": pa.array(columns["actors"], pa.list_(pa.string())),
+            "details": pa.array(columns["details"], pa.string()),
+        }
+    )
+
+
+def _seed_record(seed: np.random.SeedSequence) -> dict[str, Any]:
+    return {"entropy": int(seed.entropy), "spawn_key": [int(k) for k in seed.spawn_key]}

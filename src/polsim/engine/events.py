@@ -1,0 +1,167 @@
+"""Typed events and the run's event log.
+
+Everything that happens in a run is an event with a type, a date and its actors. The
+log is the ground truth from which reports, tests and users' questions are answered.
+Each event type is a frozen dataclass; its fields are the details. Actors are written
+as ``"kind:id"`` strings (``"org:12"``, ``"oblast:Karaganda"``, ``"body:supreme-soviet"``)
+so that one column can hold any of them.
+
+Events recorded in the same month keep the order in which mechanisms produced them,
+numbered by a counter that only grows (``seq``), so the log is deterministic.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, fields
+from typing import Any, ClassVar
+
+from polsim.engine.calendar import Month
+
+__all__ = [
+    "Event",
+    "EventLog",
+    "InstitutionChanged",
+    "MobilisationWave",
+    "MobilisationSubsided",
+    "RunStarted",
+    "RunEnded",
+    "event_types",
+    "register_event",
+]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Event:
+    """The base of every event: a date and the actors involved."""
+
+    kind: ClassVar[str] = "Event"
+    date: Month
+    actors: tuple[str, ...] = ()
+
+    def details(self) -> dict[str, Any]:
+        """The event's own fields, without date and actors, as plain JSON values."""
+        out: dict[str, Any] = {}
+        for f in fields(self):
+            if f.name in ("date", "actors"):
+                continue
+            value = getattr(self, f.name)
+            if isinstance(value, Month):
+                value = str(value)
+            elif isinstance(value, tuple):
+                value = list(value)
+            out[f.name] = value
+        return out
+
+    def describe(self) -> str:
+        """One line for a timeline, e.g. ``1993-12 BodyDissolved body:supreme-soviet``."""
+        detail = ", ".join(f"{k}={v}" for k, v in self.details().items())
+        who = " ".join(self.actors)
+        return f"{self.date} {self.kind} {who}" + (f" ({detail})" if detail else "")
+
+
+_REGISTRY: dict[str, type[Event]] = {}
+
+
+def event_types() -> dict[str, type[Event]]:
+    """Every event type polsim knows, by name."""
+    return dict(_REGISTRY)
+
+
+def register_event(cls: type[Event]) -> type[Event]:
+    """Class decorator that names an event type and adds it to the catalogue."""
+    cls.kind = cls.__name__
+    _REGISTRY[cls.__name__] = cls
+    return cls
+
+
+@register_event
+@dataclass(frozen=True, kw_only=True)
+class RunStarted(Event):
+    """The run began: scenario and seed."""
+
+    scenario: str
+    seed: int
+    voters: int
+
+
+@register_event
+@dataclass(frozen=True, kw_only=True)
+class RunEnded(Event):
+    """The run reached its last month."""
+
+    months: int
+
+
+@register_event
+@dataclass(frozen=True, kw_only=True)
+class InstitutionChanged(Event):
+    """A dated institutional change from the scenario took effect."""
+
+    institution: str
+    old: str
+    new: str
+
+
+@register_event
+@dataclass(frozen=True, kw_only=True)
+class MobilisationWave(Event):
+    """An oblast's active share rose past the scenario's protest level."""
+
+    oblast: str
+    active_share: float
+
+
+@register_event
+@dataclass(frozen=True, kw_only=True)
+class MobilisationSubsided(Event):
+    """An oblast's active share fell back below the protest level."""
+
+    oblast: str
+    active_share: float
+
+
+class EventLog:
+    """The ordered record of a run's events."""
+
+    def __init__(self) -> None:
+        self._events: list[Event] = []
+
+    def record(self, events: Iterable[Event]) -> None:
+        """Append events in the order given."""
+        for event in events:
+            if not isinstance(event, Event):
+                raise TypeError(f"only Event objects can be logged; got {type(event).__name__}")
+            self._events.append(event)
+
+    def __iter__(self) -> Iterator[Event]:
+        return iter(self._events)
+
+    def __len__(self) -> int:
+        return len(self._events)
+
+    def of_kind(self, *kinds: str | type[Event]) -> list[Event]:
+        """The events of the given types, in log order."""
+        names = {k if isinstance(k, str) else k.kind for k in kinds}
+        return [e for e in self._events if e.kind in names]
+
+    def to_columns(self) -> dict[str, list[Any]]:
+        """The log as columns: seq, date, type, actors, details (JSON, sorted keys)."""
+        return {
+            "seq": list(range(len(self._events))),
+            "date": [str(e.date) for e in self._events],
+            "type": [e.kind for e in self._events],
+            "actors": [list(e.actors) for e in self._events],
+            "details": [
+                json.dumps(e.details(), sort_keys=True, default=_json_default)
+                for e in self._events
+            ],
+        }
+
+
+def _json_default(value: Any) -> Any:
+    # NumPy scalars reach details when a mechanism forgets to cast; keep them readable.
+    if hasattr(value, "item"):
+        return value.item()
+    raise TypeError(f"event detail of type {type(value).__name__} is not JSON")

@@ -1,0 +1,43 @@
+"""Perceived legitimacy and grievance (MODEL.md §1; Epstein 2002).
+
+Each voter perceives the regime's legitimacy ``L`` lowered for the groups the regime
+disfavours: by the scenario's ethnic penalty for the voter's group, and by the clan
+penalty for Kazakhs of a zhuz other than the president's:
+
+``L_i = clip(L − penalty_ethnic(i) − clan_penalty·[zhuz_i ≠ zhuz_president], 0, 1)``
+
+Grievance follows Epstein's civil-violence model, ``G_i = H_i·(1 − L_i)``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from polsim.engine.calendar import Month
+from polsim.engine.events import Event
+from polsim.scenario.schema import ZHUZES
+from polsim.world.polity import World
+from polsim.world.voters import NO_ZHUZ
+
+__all__ = ["perceived_legitimacy_table", "update_grievance"]
+
+
+def perceived_legitimacy_table(world: World) -> np.ndarray:
+    """L_i by group: an array indexed ``[ethnicity, zhuz + 1]`` (column 0: no zhuz)."""
+    regime = world.regime
+    scenario_regime = world.scenario.regime
+    table = np.full((len(world.ethnic_groups), len(ZHUZES) + 1), regime.legitimacy)
+    for e, name in enumerate(world.ethnic_groups):
+        table[e, :] -= scenario_regime.ethnic_penalty.get(name, 0.0)
+    if regime.president_zhuz != NO_ZHUZ:
+        other_zhuz = [z + 1 for z in range(len(ZHUZES)) if z != regime.president_zhuz]
+        table[:, other_zhuz] -= scenario_regime.clan_penalty
+    return np.clip(table, 0.0, 1.0)
+
+
+def update_grievance(world: World, rng: np.random.Generator, date: Month) -> list[Event]:
+    """Set every voter's grievance G = H·(1 − L_i) for this month."""
+    voters = world.voters
+    distrust = (1.0 - perceived_legitimacy_table(world)).astype(np.float32)
+    np.multiply(voters.hardship, distrust[voters.ethnicity, voters.zhuz + 1], out=voters.grievance)
+    return []

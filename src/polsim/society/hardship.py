@@ -1,0 +1,52 @@
+"""Hardship from the economic series and government efficiency (MODEL.md §1).
+
+``H_i(t) = clip(H0_i + s_i·shock(t) − e·relief, 0, 1)``
+
+where ``shock(t) = 1 − index(t) / index(base)`` is the fall of output below its base
+year, ``e`` the government's efficiency and ``relief`` the hardship removed per unit of
+efficiency (both from the scenario).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from polsim.engine.calendar import Month
+from polsim.engine.events import Event
+from polsim.scenario.schema import EconomicSeries
+from polsim.world.polity import World
+
+__all__ = ["economic_shock", "update_hardship"]
+
+
+def economic_shock(series: EconomicSeries, month: Month) -> float:
+    """The output fall below the base year at ``month`` (0 = none, 0.3 = 30% lower).
+
+    Annual index values are read as mid-year (July) levels and interpolated linearly
+    between years; before the first and after the last year the nearest value holds.
+
+    Examples
+    --------
+    >>> s = EconomicSeries(index={1990: 100, 1991: 80}, base_year=1990)
+    >>> round(economic_shock(s, Month(1991, 1)), 4)
+    0.1
+    """
+    years = np.array(list(series.index), dtype=np.float64) + 0.5  # mid-year
+    levels = np.array(list(series.index.values()), dtype=np.float64)
+    t = month.year + (month.month - 1) / 12.0 + 0.5 / 12.0  # middle of the month
+    level = float(np.interp(t, years, levels))
+    return 1.0 - level / series.index[series.base_year]
+
+
+def update_hardship(world: World, rng: np.random.Generator, date: Month) -> list[Event]:
+    """Set every voter's hardship H for this month."""
+    shock = economic_shock(world.scenario.economy, date)
+    world.society.shock = shock
+    relief = world.regime.efficiency * world.scenario.society.hardship.relief
+    voters = world.voters
+    hardship = voters.hardship
+    np.multiply(voters.shock_sensitivity, np.float32(shock), out=hardship)
+    hardship += voters.base_hardship
+    hardship -= np.float32(relief)
+    np.clip(hardship, 0.0, 1.0, out=hardship)
+    return []

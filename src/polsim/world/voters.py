@@ -1,0 +1,98 @@
+"""Voters as columns: a struct of NumPy arrays, one entry per synthetic voter.
+
+No voter is ever an object. Positions are float32 ``(n, 2)`` arrays in the policy space
+of MODEL.md §0 (economy, nation); codes are small integers that index the scenario's
+lists (ethnic groups, oblasts, zhuzes). Voters are stored sorted by oblast, so that
+each oblast is one contiguous slice (:attr:`Voters.oblast_bounds`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+import numpy as np
+
+__all__ = ["Voters", "NO_ZHUZ", "NO_ORGANISATION"]
+
+#: Zhuz code of a voter who belongs to none (every non-Kazakh).
+NO_ZHUZ = -1
+#: Attachment code of a voter attached to no organisation.
+NO_ORGANISATION = -1
+
+
+@dataclass
+class Voters:
+    """The electorate as columns.
+
+    Attributes
+    ----------
+    weight : float32
+        People each synthetic voter stands for; the sum is the scenario's electorate.
+    ethnicity, oblast : int8
+        Codes into the scenario's ethnic groups and oblasts.
+    zhuz : int8
+        Code into :data:`polsim.scenario.schema.ZHUZES`, or :data:`NO_ZHUZ`.
+    urban : bool
+        Lives in a town.
+    position : float32, shape (n, 2)
+        Ideal point (economy, nation), each in [-1, 1].
+    base_hardship, shock_sensitivity : float32
+        H0 and s of the hardship rule (MODEL.md §1).
+    hardship : float32
+        H, updated monthly.
+    grievance : float32
+        G = H·(1 − L_i), updated monthly.
+    risk_aversion, activation_threshold, bandwagon_threshold : float32
+        R, T and b of the mobilisation rule.
+    active : bool
+        Publicly active this month.
+    attachment : int32
+        Organisation the voter identifies with, or :data:`NO_ORGANISATION`.
+    """
+
+    weight: np.ndarray
+    ethnicity: np.ndarray
+    zhuz: np.ndarray
+    oblast: np.ndarray
+    urban: np.ndarray
+    position: np.ndarray
+    base_hardship: np.ndarray
+    shock_sensitivity: np.ndarray
+    hardship: np.ndarray
+    grievance: np.ndarray
+    risk_aversion: np.ndarray
+    activation_threshold: np.ndarray
+    bandwagon_threshold: np.ndarray
+    active: np.ndarray
+    attachment: np.ndarray
+    oblast_bounds: np.ndarray  # (n_oblasts + 1,) start offsets of each oblast's slice
+
+    def __post_init__(self) -> None:
+        n = len(self.weight)
+        for f in fields(self):
+            if f.name == "oblast_bounds":
+                continue
+            column = getattr(self, f.name)
+            if len(column) != n:
+                raise ValueError(f"voter column {f.name!r} has {len(column)} rows, expected {n}")
+
+    def __len__(self) -> int:
+        return len(self.weight)
+
+    @property
+    def n_oblasts(self) -> int:
+        """Number of oblasts."""
+        return len(self.oblast_bounds) - 1
+
+    def oblast_slice(self, oblast: int) -> slice:
+        """The rows of one oblast."""
+        return slice(int(self.oblast_bounds[oblast]), int(self.oblast_bounds[oblast + 1]))
+
+    def columns(self) -> dict[str, np.ndarray]:
+        """Every per-voter column by name."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "oblast_bounds"}
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes held by the voter columns."""
+        return sum(column.nbytes for column in self.columns().values())
