@@ -33,7 +33,7 @@ from polsim.output.rundir import file_sha256, write_run_dir
 from polsim.scenario.loader import load_scenario, scenario_hash
 from polsim.scenario.schema import Scenario
 
-__all__ = ["Run", "simulate", "parse_voter_count", "read_run"]
+__all__ = ["Run", "parse_voter_count", "read_run", "simulate"]
 
 #: Parquet settings shared by every table polsim writes (same bytes for same data).
 PARQUET_OPTIONS: dict[str, Any] = {"compression": "zstd", "write_statistics": True}
@@ -61,8 +61,10 @@ class Run:
     @property
     def manifest(self) -> pd.DataFrame:
         """The manifest as a one-row DataFrame (``manifest_record`` has it as a dict)."""
-        flat = {k: json.dumps(v) if isinstance(v, dict | list) else v for k, v in
-                self.manifest_record.items()}
+        flat = {
+            k: json.dumps(v) if isinstance(v, dict | list) else v
+            for k, v in self.manifest_record.items()
+        }
         return pd.DataFrame([flat])
 
     def save(self, directory: str | Path, force: bool = False) -> Path:
@@ -185,9 +187,7 @@ def _parse_until(until: str | Month, scenario: Scenario) -> Month:
     except ValueError as error:
         raise UserInputError(f"--until: {error}") from None
     if month < scenario.start:
-        raise UserInputError(
-            f"--until {month} is before the scenario's start {scenario.start}"
-        )
+        raise UserInputError(f"--until {month} is before the scenario's start {scenario.start}")
     if month > scenario.end:
         raise UserInputError(f"--until {month} is after the scenario's end {scenario.end}")
     return month

@@ -12,11 +12,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
-import click
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+
+try:  # typer >= 0.26 carries its own copy of click
+    from typer._click import exceptions as cli_errors
+except ImportError:  # pragma: no cover - older typer uses click itself
+    from click import exceptions as cli_errors
 
 from polsim.api import parse_voter_count, simulate
 from polsim.errors import PolsimError, UserInputError
@@ -44,9 +48,7 @@ def run_command(
         str, typer.Argument(help="A built-in scenario name or a YAML file.")
     ] = "kazakhstan-1990s",
     seed: Annotated[int, typer.Option(help="The run's seed (a non-negative integer).")] = 0,
-    voters: Annotated[
-        str | None, typer.Option(help="Synthetic voters, e.g. 200k or 10m.")
-    ] = None,
+    voters: Annotated[str | None, typer.Option(help="Synthetic voters, e.g. 200k or 10m.")] = None,
     until: Annotated[str | None, typer.Option(help="Last month to simulate, YYYY-MM.")] = None,
     out_dir: Annotated[
         Path | None,
@@ -145,16 +147,18 @@ def main(argv: list[str] | None = None) -> int:
     except PolsimError as error:
         console.print(f"polsim: error: {error}", markup=False, highlight=False, soft_wrap=True)
         return 2
-    except click.exceptions.UsageError as error:
+    except cli_errors.UsageError as error:
         console.print(
-            f"polsim: error: {error.format_message()}", markup=False, highlight=False,
+            f"polsim: error: {error.format_message()}",
+            markup=False,
+            highlight=False,
             soft_wrap=True,
         )
         return 2
-    except click.exceptions.Abort:
+    except typer.Abort:
         console.print("polsim: aborted", markup=False)
         return 130
-    except click.exceptions.Exit as stop:
+    except typer.Exit as stop:
         return stop.exit_code
     except KeyboardInterrupt:
         console.print("polsim: interrupted; no run folder was written", markup=False)

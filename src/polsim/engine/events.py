@@ -23,10 +23,10 @@ __all__ = [
     "Event",
     "EventLog",
     "InstitutionChanged",
-    "MobilisationWave",
     "MobilisationSubsided",
-    "RunStarted",
+    "MobilisationWave",
     "RunEnded",
+    "RunStarted",
     "event_types",
     "register_event",
 ]
@@ -154,8 +154,7 @@ class EventLog:
             "type": [e.kind for e in self._events],
             "actors": [list(e.actors) for e in self._events],
             "details": [
-                json.dumps(e.details(), sort_keys=True, default=_json_default)
-                for e in self._events
+                json.dumps(e.details(), sort_keys=True, default=_json_default) for e in self._events
             ],
         }
 

@@ -24,7 +24,7 @@ from polsim.society.opinion import exchange_opinions
 from polsim.state.institutions import apply_institution_changes
 from polsim.world.polity import World
 
-__all__ = ["Mechanism", "MONTHLY_MECHANISMS"]
+__all__ = ["MONTHLY_MECHANISMS", "Mechanism"]
 
 MechanismFunction = Callable[[World, np.random.Generator, Month], list[Event]]
 

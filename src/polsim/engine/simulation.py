@@ -83,7 +83,11 @@ class Simulation:
         self.months_done = 0
         seed_value = int(self.streams.root.entropy) if isinstance(seed, int) else -1
         self.log.record(
-            [RunStarted(date=scenario.start, scenario=scenario.name, seed=seed_value, voters=voters)]
+            [
+                RunStarted(
+                    date=scenario.start, scenario=scenario.name, seed=seed_value, voters=voters
+                )
+            ]
         )
 
     @property

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from polsim.errors import OutputError
 
-__all__ = ["default_run_dir", "check_run_dir", "write_run_dir", "file_sha256"]
+__all__ = ["check_run_dir", "default_run_dir", "file_sha256", "write_run_dir"]
 
 
 def default_run_dir(scenario: str, seed: int, now: datetime, root: Path = Path("runs")) -> Path:

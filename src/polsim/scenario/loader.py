@@ -21,9 +21,9 @@ from polsim.scenario.schema import Scenario
 __all__ = [
     "builtin_scenarios",
     "load_scenario",
+    "read_yaml",
     "scenario_from_dict",
     "scenario_hash",
-    "read_yaml",
 ]
 
 _BUILTIN_PACKAGE = "polsim.scenario.builtin"

@@ -20,6 +20,8 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PlainSerializer,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
@@ -27,25 +29,29 @@ from pydantic import (
 from polsim.engine.calendar import Month
 
 __all__ = [
-    "Figure",
-    "Scenario",
-    "Population",
-    "Oblast",
-    "EthnicGroup",
-    "IdealPointGroup",
-    "Regime",
+    "ZHUZES",
+    "Distribution",
     "EconomicSeries",
+    "ElectionParameters",
+    "ElectoralSystem",
+    "ElitesParameters",
+    "EthnicGroup",
+    "Figure",
+    "HardshipParameters",
+    "IdealPointGroup",
     "Institution",
     "InstitutionChange",
-    "Organisation",
-    "ScheduledElection",
-    "ElectoralSystem",
-    "SocietyParameters",
-    "HardshipParameters",
     "MobilisationParameters",
+    "Oblast",
     "OpinionParameters",
-    "Distribution",
-    "ZHUZES",
+    "Organisation",
+    "PartyParameters",
+    "Population",
+    "Regime",
+    "RuleParameters",
+    "Scenario",
+    "ScheduledElection",
+    "SocietyParameters",
 ]
 
 #: The three Kazakh hordes (zhuz), senior to junior. Non-Kazakhs have no zhuz.
@@ -93,7 +99,12 @@ def _month(value: Any) -> Any:
 
 
 #: A month written ``YYYY-MM`` (a day, if given, is dropped).
-MonthField = Annotated[Month, BeforeValidator(_month)]
+MonthField = Annotated[
+    Month,
+    BeforeValidator(_month),
+    PlainSerializer(str, return_type=str),
+    WithJsonSchema({"type": "string", "pattern": r"^\d{4}-\d{1,2}(-\d{1,2})?$"}),
+]
 
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 Position = Annotated[tuple[float, float], Field(description="(economy, nation), each in [-1, 1]")]
@@ -157,7 +168,9 @@ class Oblast(Sourced):
             if not 0.0 <= share <= 1.0:
                 raise ValueError(f"share of {name!r} must be in [0, 1]; got {share}")
         if sum(shares.values()) > 1.0 + 1e-6:
-            raise ValueError(f"shares must sum to at most 1; they sum to {sum(shares.values()):.4f}")
+            raise ValueError(
+                f"shares must sum to at most 1; they sum to {sum(shares.values()):.4f}"
+            )
         return shares
 
     @field_validator("zhuz_shares")
@@ -352,7 +365,13 @@ class Organisation(Sourced):
     dissolved: MonthField | None = None
     leader: str | None = None
     position: Position
-    ethnic_base: str | None = Field(None, description="An ethnic group, or None: inter-ethnic.")
+    ethnic_base: str | list[str] | None = Field(
+        None,
+        description=(
+            "The ethnic group(s) the organisation appeals to: one group (ethnic), a list "
+            "(inter-ethnic), or None (civic: no ethnic appeal)."
+        ),
+    )
     parents: list[str] = Field(default_factory=list)
     coopted: bool = False
     rule: AdaptationRule = "sticker"
@@ -394,6 +413,72 @@ class ElectoralSystem(Sourced):
     turnout_validity: Share = Field(0.0, description="Share of registered voters needed.")
     majority: Share = 0.5
     list_candidates: int = Field(0, ge=0)
+    district_formula: Literal["plurality", "two_round"] = Field(
+        "two_round",
+        description=(
+            "How each single-member district is decided, for formula 'plurality', "
+            "'two_round' and 'parallel' (the formula names it for the first two)."
+        ),
+    )
+    list_formula: Literal["state_list"] = Field(
+        "state_list",
+        description=(
+            "How the list seats of a 'parallel' system are filled: 'state_list', the head "
+            "of state's list of list_candidates nominees, list_seats of them elected "
+            "nationwide by plurality-at-large."
+        ),
+    )
+    runoff: Literal["top-two"] | Annotated[float, Field(gt=0.0, le=1.0)] = Field(
+        "top-two",
+        description=(
+            "Who goes to a runoff: 'top-two', or every candidate with at least this share "
+            "of the registered voters (and at least the top two)."
+        ),
+    )
+    runoff_turnout_validity: Share | None = Field(
+        None, description="Share of registered voters needed in a runoff (None: no rule)."
+    )
+    repeat_after_months: int = Field(
+        2, ge=1, le=24, description="Months between a void round and its repeat election."
+    )
+    max_repeats: int = Field(
+        2, ge=0, le=10, description="Repeat elections held for a seat before it stays vacant."
+    )
+    max_candidates: int | None = Field(
+        None,
+        ge=1,
+        description=(
+            "Candidates the registration filter lets through per district (or in a "
+            "presidential race); the regime's endorsed candidate is registered first."
+        ),
+    )
+    single_candidate: Literal["for_against", "forbid"] = Field(
+        "for_against",
+        description=(
+            "A district or presidential race with one registered candidate: 'for_against' "
+            "puts that candidate to a vote for or against (elected by a majority of ballots "
+            "cast); 'forbid' voids the race (a repeat election is called)."
+        ),
+    )
+
+    @model_validator(mode="after")
+    def _seats_add_up(self) -> ElectoralSystem:
+        if self.formula in ("plurality", "two_round", "parallel"):
+            parts = self.district_seats + self.list_seats + self.reserved_seats
+            if self.seats != parts:
+                raise ValueError(
+                    f"seats ({self.seats}) must equal district_seats + list_seats + "
+                    f"reserved_seats ({parts})"
+                )
+            if self.district_seats < 1 and self.formula != "parallel":
+                raise ValueError(f"formula {self.formula!r} needs district_seats of at least 1")
+        if self.formula == "parallel" and self.list_seats > 0:
+            if self.list_candidates < self.list_seats:
+                raise ValueError(
+                    f"list_candidates ({self.list_candidates}) must be at least list_seats "
+                    f"({self.list_seats})"
+                )
+        return self
 
 
 class ScheduledElection(Sourced):
@@ -404,6 +489,13 @@ class ScheduledElection(Sourced):
     day: int | None = Field(None, ge=1, le=31)
     body: str
     system: ElectoralSystem
+    districts: list[str] | None = Field(
+        None,
+        description=(
+            "Hold the election only in these districts (a repeat election); None: all. "
+            "District names are '<oblast>-<k>' (k from 1 within the oblast)."
+        ),
+    )
 
 
 # --------------------------------------------------------------------------- behaviour
@@ -448,6 +540,276 @@ class SocietyParameters(_Strict):
     opinion: OpinionParameters = OpinionParameters()
 
 
+class ElectionParameters(_Strict):
+    """Behaviour of voters, nominators and counters in simulated elections (MODEL.md §4).
+
+    Vote choice is a multinomial logit over the district's registered candidates ``c``:
+    ``U_ic = −a·‖x_i − p_c‖² + b_eth·[eth_i = eth_c] + b_clan·[zhuz_i = zhuz_c]
+    + b_party·[attachment_i = org_c] + b_regime·A_i·[c endorsed] + ε_ic``, ε Gumbel.
+    Turnout is ``P(vote) = logistic(β0 + β_H·H_i + β_G·G_i + β_L·L_i + β_U·urban_i
+    + m·[rural_i] + η_u)``, η_u a polling unit's shock. Ballot stuffing follows Klimek
+    et al. (2012): per polling unit, incremental fraud with probability f_i and extreme
+    fraud with probability f_e.
+    """
+
+    spatial_weight: float = Field(1.0, ge=0.0, le=20.0, description="a: weight of ‖x − p‖².")
+    ethnic_bonus: float = Field(0.5, ge=-5.0, le=5.0, description="b_eth: same ethnicity.")
+    clan_bonus: float = Field(0.3, ge=-5.0, le=5.0, description="b_clan: same zhuz.")
+    party_bonus: float = Field(
+        1.0, ge=-5.0, le=5.0, description="b_party: candidate of the voter's organisation."
+    )
+    regime_bonus: float = Field(
+        1.5, ge=-5.0, le=10.0, description="b_regime: times approval A_i, for endorsed ones."
+    )
+    against_utility: float = Field(
+        -1.0,
+        ge=-10.0,
+        le=10.0,
+        description="u_0: utility of voting 'against' a single candidate (for/against ballots).",
+    )
+    turnout_intercept: float = Field(1.0, ge=-10.0, le=10.0, description="β0 of turnout.")
+    turnout_hardship: float = Field(-0.5, ge=-10.0, le=10.0, description="β_H: hardship H.")
+    turnout_grievance: float = Field(-1.5, ge=-10.0, le=10.0, description="β_G: grievance G.")
+    turnout_legitimacy: float = Field(
+        1.0, ge=-10.0, le=10.0, description="β_L: perceived legitimacy L_i."
+    )
+    turnout_urban: float = Field(-0.3, ge=-10.0, le=10.0, description="β_U: town dwellers.")
+    mobilisation: float = Field(
+        0.5,
+        ge=0.0,
+        le=10.0,
+        description="m: administrative mobilisation, added to rural voters' turnout logit.",
+    )
+    unit_turnout_sd: float = Field(
+        0.3, ge=0.0, le=5.0, description="σ_η: sd of a polling unit's turnout logit shock."
+    )
+    polling_unit_people: float = Field(
+        1200.0,
+        ge=200.0,
+        le=3000.0,
+        description="Registered people per polling unit (units hold a few hundred to ~2,000).",
+    )
+    independents_per_district: float = Field(
+        3.0, ge=0.0, le=50.0, description="λ: mean self-nominated candidates per district."
+    )
+    organisation_support: Share = Field(
+        0.05,
+        description="Share of a district's voters attached to an organisation for it to nominate.",
+    )
+    endorsement_rate: Share = Field(
+        0.9, description="Chance the regime endorses a candidate of its own in a district."
+    )
+    endorsed_position: Position = Field(
+        (0.0, 0.1), description="p_regime: mean position of the regime's candidates."
+    )
+    endorsed_position_sd: float = Field(
+        0.1, ge=0.0, le=1.0, description="Spread of the regime's candidates around p_regime."
+    )
+    refusal_base: Share = Field(
+        0.02, description="ρ0: chance a non-endorsed candidate is refused registration."
+    )
+    refusal_distance: float = Field(
+        0.2,
+        ge=0.0,
+        le=5.0,
+        description="ρ1: added refusal chance per unit distance from p_regime (clipped to 1).",
+    )
+    state_list_cutoff: float = Field(
+        0.0,
+        ge=-10.0,
+        le=10.0,
+        description=(
+            "c: a voter approves a state-list nominee with probability logistic(U_ic − c)."
+        ),
+    )
+    fraud_incremental: Share = Field(
+        0.0, description="f_i: chance a polling unit commits incremental fraud."
+    )
+    fraud_extreme: Share = Field(
+        0.0, description="f_e: chance a polling unit commits extreme fraud."
+    )
+    fraud_theta: float = Field(
+        0.1, ge=0.0, le=1.0, description="θ: incremental fraud intensity x ~ |N(0, θ)|."
+    )
+    fraud_alpha: float = Field(
+        2.0, ge=0.0, le=20.0, description="α: share x^α of opposition votes moved."
+    )
+    chunk_voters: int = Field(
+        262_144, ge=1024, le=16_777_216, description="Voters processed at once (memory bound)."
+    )
+
+    @field_validator("endorsed_position")
+    @classmethod
+    def _position_in_space(cls, position: tuple[float, float]) -> tuple[float, float]:
+        return _check_position(position)
+
+    @model_validator(mode="after")
+    def _fraud_probabilities(self) -> ElectionParameters:
+        total = self.fraud_incremental + self.fraud_extreme
+        if total > 1.0:
+            raise ValueError(f"fraud_incremental + fraud_extreme must be at most 1; got {total}")
+        return self
+
+
+# -------------------------------------------------------------------- organisations' behaviour
+
+
+class RuleParameters(_Strict):
+    """One adaptation rule of Laver (2005): how often it is drawn and how it moves."""
+
+    weight: float = Field(
+        0.0, ge=0.0, description="Relative frequency of the rule among founded organisations."
+    )
+    speed: float = Field(
+        0.05, ge=0.0, le=2.0, description="Step per month (Aggregator: fraction of the gap)."
+    )
+    satisficing: Share = Field(
+        1.0, description="κ: support share at or above which it stops moving (1: never stops)."
+    )
+
+
+def _default_rules() -> dict[str, RuleParameters]:
+    return {
+        "sticker": RuleParameters(weight=1.0, speed=0.0),
+        "aggregator": RuleParameters(weight=1.0, speed=1.0),
+        "hunter": RuleParameters(weight=1.0, speed=0.05),
+        "predator": RuleParameters(weight=1.0, speed=0.05),
+        "explorer": RuleParameters(weight=1.0, speed=0.05),
+    }
+
+
+class PartyParameters(_Strict):
+    """Organisations (MODEL.md §2): support, adaptation, birth, death, splits, mergers,
+    co-optation and registration. Each description names the model's symbol."""
+
+    # support: u_ij = −‖x_i − p_j‖² + b_eth·[same base] + b_clan·[same zhuz] + b_pid·[attached]
+    ethnic_bonus: float = Field(
+        0.0, ge=0.0, le=4.0, description="b_eth: utility of an organisation of one's ethnic base."
+    )
+    clan_bonus: float = Field(
+        0.0, ge=0.0, le=4.0, description="b_clan: utility of a leader of one's own zhuz."
+    )
+    attachment_bonus: float = Field(
+        0.0, ge=0.0, le=4.0, description="b_pid: utility of the organisation one is attached to."
+    )
+    min_utility: float = Field(
+        -1e6, le=0.0, description="u_min: with every utility below it, a voter backs none."
+    )
+    attachment_rate: Share = Field(
+        0.0, description="Monthly probability that a supporter becomes attached to its choice."
+    )
+    fitness_memory: float = Field(
+        0.5, ge=0.0, lt=1.0, description="γ: fitness memory, f ← γ·f + (1−γ)·share."
+    )
+    survival_threshold: Share = Field(
+        0.0, description="τ: an organisation whose fitness stays below τ is dissolved."
+    )
+    death_spell: int = Field(
+        1, ge=1, le=120, description="Consecutive months below τ before dissolution."
+    )
+    grace_months: int = Field(
+        0, ge=0, le=120, description="Months after founding during which τ does not apply."
+    )
+    birth_rate: Share = Field(
+        0.0, description="β: monthly chance that an elite founds a party where misery clusters."
+    )
+    misery_memory: float = Field(
+        0.5, ge=0.0, lt=1.0, description="γ_m: accumulated misery, M ← γ_m·M + d²."
+    )
+    misery_cap: float = Field(
+        1.0, gt=0.0, description="Largest d² counted as misery (also the misery with no party)."
+    )
+    ethnic_threshold: Share = Field(
+        0.8,
+        description=(
+            "θ_eth: a new organisation takes one group as its ethnic base when that group's "
+            "share of the voters around it (or of its supporters) reaches θ_eth."
+        ),
+    )
+    neighbourhood: float = Field(
+        0.25, gt=0.0, description="Radius of the voters 'around' a founding point."
+    )
+    spawn_rate: Share = Field(
+        0.0, description="Monthly probability that a movement spawns a party led by a sub-leader."
+    )
+    sub_leaders: int = Field(
+        3, ge=0, le=50, description="Sub-leaders each new organisation recruits from the pool."
+    )
+    rules: dict[AdaptationRule, RuleParameters] = Field(
+        default_factory=_default_rules, description="Laver's (2005) adaptation rules."
+    )
+    split_rate: Share = Field(
+        0.0, description="σ: split hazard = σ·personalism·heterogeneity·(1 − cohesion)."
+    )
+    min_split_share: Share = Field(
+        0.0, description="Organisations with a smaller support share do not split."
+    )
+    merger_rate: Share = Field(0.0, description="μ: merger hazard = μ·skill·closeness.")
+    learning_time: float = Field(
+        60.0, gt=0.0, description="λ (months): coalition skill = 1 − exp(−experience/λ)."
+    )
+    merger_radius: float = Field(
+        0.3, gt=0.0, description="r_m: organisations closer than this may merge; 1 − d/r_m."
+    )
+    regime_position: Position = Field(
+        (0.0, 0.0), description="p_R: the regime's position, toward which co-opted ones drift."
+    )
+    cooptation_tolerance: float = Field(
+        0.5, ge=0.0, description="Largest distance from p_R of an organisation the regime courts."
+    )
+    cooptation_rate: Share = Field(
+        0.0, description="Monthly probability of an offer to an eligible organisation."
+    )
+    cooptation_min_share: Share = Field(0.0, description="Support share an offer requires.")
+    cooptation_grant: float = Field(
+        0.2, ge=0.0, le=10.0, description="Resources a co-opted organisation receives."
+    )
+    cooptation_drift: Share = Field(
+        0.05, description="Fraction of its gap to p_R a co-opted organisation closes monthly."
+    )
+    sanction_bonus: float = Field(
+        0.0, ge=0.0, le=4.0, description="b_sanc: utility of the regime's sanction (co-opted)."
+    )
+    registration_tolerance: float = Field(
+        4.0, ge=0.0, description="Organisations farther than this from p_R risk refusal."
+    )
+    refusal_probability: Share = Field(
+        0.0, description="Probability that such an organisation's application is refused."
+    )
+    reapply_months: int = Field(
+        6, ge=1, le=120, description="Months before a refused organisation applies again."
+    )
+    unregistered_penalty: float = Field(
+        0.0, ge=0.0, le=4.0, description="b_unreg: utility lost by backing an unregistered one."
+    )
+    monopoly_institution: str | None = Field(
+        None, description="Institution whose true value forbids founding parties (not movements)."
+    )
+    homogeneity_threshold: Share = Field(
+        0.8, description="Modal-ethnicity share of supporters from which an organisation is ethnic."
+    )
+
+    @field_validator("regime_position")
+    @classmethod
+    def _regime_in_space(cls, position: tuple[float, float]) -> tuple[float, float]:
+        return _check_position(position)
+
+
+class ElitesParameters(_Strict):
+    """The elite pool (MODEL.md §2, §3), drawn from the electorate with traits of its own."""
+
+    size: int = Field(3000, ge=0, le=100_000, description="Elites in the pool.")
+    ambition: Distribution = Field(
+        Distribution(mean=0.5, sd=0.2), description="a: eagerness to lead, 0-1."
+    )
+    loyalty: Distribution = Field(
+        Distribution(mean=0.5, sd=0.2), description="ℓ: loyalty to the regime, 0-1."
+    )
+    resources: Distribution = Field(
+        Distribution(mean=0.3, sd=0.15), description="r: own resources, 0-1."
+    )
+
+
 # --------------------------------------------------------------------------- the scenario
 
 
@@ -466,9 +828,12 @@ class Scenario(Sourced):
     economy: EconomicSeries
     society: SocietyParameters
     institutions: dict[str, Institution] = Field(default_factory=dict)
+    parties: PartyParameters = PartyParameters()
+    elites: ElitesParameters = ElitesParameters()
     history: Literal["pinned", "free"] = "pinned"
     organisations: list[Organisation] = Field(default_factory=list)
     elections: list[ScheduledElection] = Field(default_factory=list)
+    elections_behaviour: ElectionParameters = ElectionParameters()
     targets: dict[str, FigureField] = Field(
         default_factory=dict, description="In-sample facts the model is calibrated to."
     )
@@ -493,8 +858,8 @@ class Scenario(Sourced):
             for parent in org.parents:
                 if parent not in ids:
                     raise ValueError(f"organisation {org.id!r} names unknown parent {parent!r}")
-            if org.ethnic_base is not None and org.ethnic_base not in groups:
-                raise ValueError(
-                    f"organisation {org.id!r} has unknown ethnic_base {org.ethnic_base!r}"
-                )
+            bases = [org.ethnic_base] if isinstance(org.ethnic_base, str) else org.ethnic_base
+            for base in bases or []:
+                if base not in groups:
+                    raise ValueError(f"organisation {org.id!r} has unknown ethnic_base {base!r}")
         return self

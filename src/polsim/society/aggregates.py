@@ -10,7 +10,7 @@ from polsim.engine.calendar import Month
 from polsim.engine.events import Event
 from polsim.world.polity import World
 
-__all__ = ["summarise_society", "society_series", "slug"]
+__all__ = ["slug", "society_series", "summarise_society"]
 
 
 def slug(name: str) -> str:

@@ -22,8 +22,9 @@ __all__ = ["economic_shock", "update_hardship"]
 def economic_shock(series: EconomicSeries, month: Month) -> float:
     """The output fall below the base year at ``month`` (0 = none, 0.3 = 30% lower).
 
-    Annual index values are read as mid-year (July) levels and interpolated linearly
-    between years; before the first and after the last year the nearest value holds.
+    Annual index values are read as levels on 1 July and months at their first day,
+    interpolated linearly between years; before the first and after the last year the
+    nearest value holds.
 
     Examples
     --------
@@ -33,7 +34,7 @@ def economic_shock(series: EconomicSeries, month: Month) -> float:
     """
     years = np.array(list(series.index), dtype=np.float64) + 0.5  # mid-year
     levels = np.array(list(series.index.values()), dtype=np.float64)
-    t = month.year + (month.month - 1) / 12.0 + 0.5 / 12.0  # middle of the month
+    t = month.fraction_of_year  # the month's first day
     level = float(np.interp(t, years, levels))
     return 1.0 - level / series.index[series.base_year]
 

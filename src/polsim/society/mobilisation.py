@@ -28,7 +28,7 @@ from polsim.engine.calendar import Month
 from polsim.engine.events import Event, MobilisationSubsided, MobilisationWave
 from polsim.world.polity import World
 
-__all__ = ["threshold_equilibrium", "granovetter_equilibrium", "mobilise"]
+__all__ = ["granovetter_equilibrium", "mobilise", "threshold_equilibrium"]
 
 
 def threshold_equilibrium(

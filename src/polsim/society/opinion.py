@@ -24,7 +24,7 @@ from polsim.engine.calendar import Month
 from polsim.engine.events import Event
 from polsim.world.polity import World
 
-__all__ = ["deffuant_round", "count_opinion_clusters", "exchange_opinions"]
+__all__ = ["count_opinion_clusters", "deffuant_round", "exchange_opinions"]
 
 
 def deffuant_round(
@@ -74,9 +74,7 @@ def deffuant_round(
     return int(talk.sum())
 
 
-def count_opinion_clusters(
-    opinions: np.ndarray, gap: float = 0.01, min_share: float = 0.01
-) -> int:
+def count_opinion_clusters(opinions: np.ndarray, gap: float = 0.01, min_share: float = 0.01) -> int:
     """Clusters of a 1-D opinion profile: runs separated by more than ``gap``.
 
     Clusters holding less than ``min_share`` of the agents (Deffuant's "minor

@@ -26,7 +26,7 @@ from polsim.errors import ScenarioError
 from polsim.scenario.schema import ZHUZES, Distribution, IdealPointGroup, Scenario
 from polsim.world.voters import NO_ORGANISATION, NO_ZHUZ, Voters
 
-__all__ = ["PopulationTable", "population_table", "rake", "synthesise_voters", "draw"]
+__all__ = ["PopulationTable", "draw", "population_table", "rake", "synthesise_voters"]
 
 _RAKING_TOLERANCE = 1e-10
 _RAKING_MAX_ROUNDS = 5000
@@ -193,9 +193,11 @@ def synthesise_voters(scenario: Scenario, n_voters: int, rng: np.random.Generato
     n_oblasts, n_groups, _ = table.people.shape
     cell_counts = rng.multinomial(n_voters, table.shares.ravel()).reshape(table.people.shape)
 
-    kazakh = table.ethnic_groups.index(scenario.population.kazakh_group) if (
-        scenario.population.kazakh_group is not None
-    ) else -1
+    kazakh = (
+        table.ethnic_groups.index(scenario.population.kazakh_group)
+        if (scenario.population.kazakh_group is not None)
+        else -1
+    )
     ethnicity = np.empty(n_voters, np.int8)
     oblast = np.empty(n_voters, np.int8)
     urban = np.empty(n_voters, bool)

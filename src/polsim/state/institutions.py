@@ -15,7 +15,7 @@ from polsim.engine.events import Event, InstitutionChanged
 from polsim.scenario.schema import Scenario
 from polsim.world.polity import World
 
-__all__ = ["initial_institutions", "apply_institution_changes"]
+__all__ = ["apply_institution_changes", "initial_institutions"]
 
 
 def initial_institutions(scenario: Scenario) -> dict[str, Any]:

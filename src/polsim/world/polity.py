@@ -15,7 +15,7 @@ from polsim.engine.calendar import Month
 from polsim.scenario.schema import Scenario
 from polsim.world.voters import Voters
 
-__all__ = ["World", "RegimeState", "SocietyState"]
+__all__ = ["RegimeState", "SocietyState", "World"]
 
 
 @dataclass

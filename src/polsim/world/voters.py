@@ -12,7 +12,7 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
-__all__ = ["Voters", "NO_ZHUZ", "NO_ORGANISATION"]
+__all__ = ["NO_ORGANISATION", "NO_ZHUZ", "Voters"]
 
 #: Zhuz code of a voter who belongs to none (every non-Kazakh).
 NO_ZHUZ = -1

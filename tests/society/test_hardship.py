@@ -1,0 +1,45 @@
+import numpy as np
+import pytest
+
+from polsim.engine.calendar import Month
+from polsim.engine.simulation import build_world
+from polsim.engine.streams import RandomStreams
+from polsim.scenario.schema import EconomicSeries
+from polsim.society.grievance import perceived_legitimacy_table, update_grievance
+from polsim.society.hardship import economic_shock, update_hardship
+
+
+def test_shock_interpolates_mid_year_levels():
+    """Index 100 in 1990 and 80 in 1991, read at mid-year: January 1991 is halfway."""
+    series = EconomicSeries(index={1990: 100, 1991: 80}, base_year=1990)
+    assert economic_shock(series, Month(1990, 7)) == pytest.approx(0.0)
+    assert economic_shock(series, Month(1991, 1)) == pytest.approx(0.1)
+    assert economic_shock(series, Month(1995, 1)) == pytest.approx(0.2)  # held after the end
+
+
+def test_hardship_rule_by_hand(toy):
+    """H = clip(H0 + s·shock − e·relief, 0, 1), checked voter by voter."""
+    world = build_world(toy, 2000, RandomStreams(0))
+    date = Month(1992, 7)
+    update_hardship(world, np.random.default_rng(0), date)
+    v = world.voters
+    shock = economic_shock(toy.economy, date)
+    expected = np.clip(
+        v.base_hardship + v.shock_sensitivity * shock - world.regime.efficiency * 0.1, 0, 1
+    )
+    assert np.allclose(v.hardship, expected, atol=1e-6)
+
+
+def test_grievance_is_hardship_times_distrust(toy):
+    """G = H·(1 − L_i): minorities and other zhuzes see lower legitimacy (Epstein 2002)."""
+    world = build_world(toy, 2000, RandomStreams(0))
+    update_hardship(world, np.random.default_rng(0), Month(1992, 1))
+    update_grievance(world, np.random.default_rng(0), Month(1992, 1))
+    table = perceived_legitimacy_table(world)
+    # Titular of the president's zhuz (Senior, column 1): full 0.6; other zhuzes 0.55;
+    # Minority (no zhuz, column 0): 0.6 − 0.15.
+    assert table[0, 1] == pytest.approx(0.6)
+    assert table[0, 2] == pytest.approx(0.55)
+    assert table[1, 0] == pytest.approx(0.45)
+    v = world.voters
+    assert np.allclose(v.grievance, v.hardship * (1 - table[v.ethnicity, v.zhuz + 1]), atol=1e-6)
