@@ -7,7 +7,7 @@ one line and exit status 2. All of them derive from :class:`Exception`, never
 
 from __future__ import annotations
 
-__all__ = ["PolsimError", "ScenarioError", "UserInputError", "OutputError"]
+__all__ = ["OutputError", "PolsimError", "ScenarioError", "UserInputError"]
 
 
 class PolsimError(Exception):
