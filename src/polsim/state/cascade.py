@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["erdos_renyi_edges", "threshold_cascade", "adopted_neighbour_share"]
+__all__ = ["adopted_neighbour_share", "erdos_renyi_edges", "threshold_cascade"]
 
 
 def erdos_renyi_edges(n: int, mean_degree: float, rng: np.random.Generator) -> np.ndarray:
