@@ -194,3 +194,34 @@ def test_scenarios_validate_and_schema(capsys):
     code, out, _ = _run(capsys, "schema")
     schema = json.loads(out)
     assert code == 0 and "population" in schema["properties"]
+
+
+def test_seats_calculator_table_and_json(capsys):
+    """`polsim seats` reproduces Setúbal 2022 (D'Hondt, 18 seats) as a table and as JSON."""
+    votes = "PS=198126,PSD=69967,CDU=43553,Chega=39171,BE=24940,IL=22225,PAN=8641,CDS=4863"
+    code, out, _ = _run(capsys, "seats", "--seats", "18", "--votes", votes)
+    assert code == 0 and "PS" in out
+    code, out, _ = _run(capsys, "seats", "--seats", "18", "--votes", votes, "--json")
+    seats = {row["party"]: row["seats"] for row in json.loads(out)["parties"]}
+    assert code == 0
+    assert seats == {"PS": 10, "PSD": 3, "CDU": 2, "Chega": 1, "BE": 1, "IL": 1, "PAN": 0, "CDS": 0}
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["--method", "cube-root"], "cube-root"),
+        (["--votes", "A=-1"], "non-negative"),
+        (["--votes", "A=,B=2"], "A="),
+        (["--seats", "-2"], "seats"),
+    ],
+)
+def test_seats_calculator_errors(capsys, args, needle):
+    """Bad methods, votes and seat counts end in one line and exit status 2."""
+    base = {"--votes": "A=10,B=5", "--seats": "3", "--method": "dhondt"}
+    for flag, value in zip(args[::2], args[1::2], strict=True):
+        base[flag] = value
+    argv = ["seats"] + [x for pair in base.items() for x in pair]
+    code, _, err = _run(capsys, *argv)
+    assert code == 2
+    _one_line_error(err, needle)

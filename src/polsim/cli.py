@@ -109,6 +109,28 @@ def schema_command() -> None:
     sys.stdout.write(json.dumps(Scenario.model_json_schema(), indent=2) + "\n")
 
 
+@app.command("seats")
+def seats_command(
+    votes: Annotated[str, typer.Option(help='Votes by party, e.g. "A=1200,B=800,C=150".')],
+    seats: Annotated[int, typer.Option(help="Seats to fill.")],
+    method: Annotated[
+        str, typer.Option(help="dhondt, sainte-lague, modified-sainte-lague, hare or droop.")
+    ] = "dhondt",
+    threshold: Annotated[
+        float, typer.Option(help="Legal threshold as a share of the vote, e.g. 0.05.")
+    ] = 0.0,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+) -> None:
+    """Allocate seats from votes with a seat formula (a calculator)."""
+    from polsim.elections.calculator import render_seat_calculation
+
+    result = render_seat_calculation(votes, seats, method, threshold, as_json=as_json)
+    if isinstance(result, str):
+        sys.stdout.write(result + "\n")
+    else:
+        out.print(result)
+
+
 def _months_to_run(model: Scenario, until: str | None) -> int:
     from polsim.api import _parse_until
 

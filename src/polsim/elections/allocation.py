@@ -59,6 +59,8 @@ __all__ = [
     "allocate_seats",
     "block_vote",
     "canonical_method",
+    "levelled_house_size",
+    "passes_threshold",
     "plurality",
     "state_list",
 ]
@@ -211,19 +213,19 @@ def allocate_seats(
     cut by lot).
 
     * Hare: :math:`q = V/S`.
-    * Droop: :math:`q = \lfloor V/(S+1) \rfloor + 1`, Droop's own (1881) quota and the one
-      most election laws that say "Droop quota" write down: the smallest whole number of
-      votes that no more than :math:`S` lists can each reach. Because
-      :math:`q > V/(S+1)`, :math:`\sum_i \lfloor v_i/q \rfloor \le V/q < S + 1`, so this
-      quota can never hand out more than :math:`S` seats. It assumes votes are whole
-      ballots: with fractional weights far below one ballot the ``+ 1`` dominates; use
-      ``"exact-droop"`` for shares.
+    * Droop: :math:`q = \lfloor V/(S+1) \rfloor + 1`, the quota as Droop (1881) framed
+      it: the smallest whole number of votes that no more than :math:`S` lists can each
+      reach. This variant is the default because it is the one election laws usually
+      write down (e.g. Irish counts) and because it never over-allocates: since
+      :math:`q > V/(S+1)`, :math:`\sum_i \lfloor v_i/q \rfloor \le V/q < S + 1`. It
+      assumes votes are whole ballots: with fractional weights far below one ballot the
+      ``+ 1`` dominates; use ``"exact-droop"`` for shares.
     * Exact Droop (the Hagenbach-Bischoff quota): :math:`q = V/(S+1)`. It can hand out
-      :math:`S + 1` seats, exactly when every :math:`v_i / q` is a whole number. Then, as in
-      the laws that use it (e.g. Slovakia's), the extra seat is taken back from the party
-      with the smallest remainder; all remainders are zero in that case, so the party
-      that gives it back is drawn by lot among those holding a seat, and reported as a
-      ``"overallocation"`` tie whose winners keep their seat.
+      :math:`S + 1` seats, exactly when every :math:`v_i / q` is a whole number. The usual
+      remedy takes the surplus seat back from the party with the smallest remainder; all
+      remainders are zero in that case, so the party that gives it back is drawn by lot
+      among those holding a seat, and reported as an ``"overallocation"`` tie whose
+      winners keep their seat.
 
     Departure for degenerate input: when more seats are left over than there are parties
     (only possible with the Droop quota when there are fewer votes than seats), every party
@@ -269,12 +271,14 @@ def allocate_seats(
     >>> result.ties[0].contenders, result.ties[0].seats_at_stake
     ((0, 1), 1)
 
-    A party below a 5% threshold is left out unless exempt:
+    C, with 3%, misses a 5% threshold and wins nothing:
 
-    >>> allocate_seats({"A": 600, "B": 370, "C": 30}, 10, threshold=0.05).seats
-    (6, 4, 0)
-    >>> allocate_seats({"A": 600, "B": 370, "C": 30}, 10, "hare", 0.05, exempt=["C"]).seats
-    (6, 4, 0)
+    >>> allocate_seats({"A": 600, "B": 370, "C": 30}, 20, "hare", 0.05).seats
+    (12, 8, 0)
+
+    Exempt, C takes part: the Hare quota is 1000/20 = 50, the floors 12/7/0 leave one seat,
+    and C's remainder of 30 beats B's 20 and A's 0:
+
     >>> allocate_seats({"A": 600, "B": 370, "C": 30}, 20, "hare", 0.05, exempt=["C"]).seats
     (12, 7, 1)
 
@@ -353,10 +357,10 @@ def allocate(
 
     Examples
     --------
-    >>> allocate({"A": 45_000, "B": 30_000, "C": 25_000}, 10)
-    {'A': 5, 'B': 3, 'C': 2}
-    >>> allocate([45_000, 30_000, 25_000], 10, method="sainte-lague")
-    [4, 3, 3]
+    >>> allocate({"A": 53_000, "B": 24_000, "C": 23_000}, 7)
+    {'A': 4, 'B': 2, 'C': 1}
+    >>> allocate([53_000, 24_000, 23_000], 7, method="sainte-lague")
+    [3, 2, 2]
     >>> allocate([45_000, 30_000, 4_000], 10, method="hare", threshold=0.07)
     [6, 4, 0]
 
@@ -369,6 +373,140 @@ def allocate(
     if isinstance(votes, Mapping):
         return dict(zip(votes.keys(), result.seats, strict=True))
     return list(result.seats)
+
+
+def passes_threshold(
+    votes: Sequence[float] | Mapping[Hashable, float],
+    threshold: float = 0.0,
+    exempt: Iterable[Hashable] = (),
+) -> tuple[bool, ...]:
+    r"""Say which lists take part in a list allocation.
+
+    A list takes part when it has votes, :math:`v_i > 0`, and reaches the legal threshold,
+    :math:`v_i \ge t \sum_j v_j`, or is exempt from it. This is the screen that
+    :func:`allocate_seats` applies before any formula.
+
+    Parameters
+    ----------
+    votes : sequence of float or mapping of name to float
+        Valid votes per list.
+    threshold : float, default 0.0
+        Legal threshold as a share in ``[0, 1)`` of the total valid vote.
+    exempt : iterable, default ()
+        Lists exempt from the threshold: indices for a sequence, keys for a mapping.
+
+    Returns
+    -------
+    tuple of bool
+        One flag per list, in input order.
+
+    Examples
+    --------
+    Exactly 5% is enough; 4.9% is not, unless exempt:
+
+    >>> passes_threshold({"A": 901, "B": 50, "C": 49}, 0.05)
+    (True, True, False)
+    >>> passes_threshold({"A": 901, "B": 50, "C": 49}, 0.05, exempt=["C"])
+    (True, True, True)
+
+    References
+    ----------
+    .. [1] A. Lijphart, *Electoral Systems and Party Systems*, Oxford University Press,
+       1994.
+    """
+    labels, counts = _labelled_votes(votes)
+    share = _check_threshold(threshold)
+    exempt_index = _exempt_indices(exempt, labels, isinstance(votes, Mapping))
+    taking_part = set(_eligible(counts, share, exempt_index))
+    return tuple(i in taking_part for i in range(len(counts)))
+
+
+def levelled_house_size(
+    votes: Sequence[float] | Mapping[Hashable, float],
+    minimum_seats: Sequence[int] | Mapping[Hashable, int],
+    method: str = "dhondt",
+    start: int = 0,
+) -> int:
+    r"""Smallest house size, from ``start`` up, that gives every list its minimum seats.
+
+    This is the enlargement of the German 2013 levelling rule: the house grows until
+    every party's proportional share covers its district seats. All lists given take
+    part (apply the threshold first) and each needs votes.
+
+    For a divisor method the size is computed exactly. List :math:`i` reaches
+    :math:`m_i` seats once its :math:`m_i`-th quotient :math:`v_i/d(m_i - 1)` is seated.
+    With :math:`\lambda^* = \min_{i: m_i > 0} v_i/d(m_i - 1)`, the answer is the number of
+    quotients :math:`v_i/d(s) \ge \lambda^*` over all lists (or ``start`` if larger, or
+    ``start`` if its allocation already satisfies every minimum). At that size every
+    quotient at :math:`\lambda^*` is seated, so no lot can take a minimum seat away.
+    Largest remainder methods are not house-monotone (the Alabama paradox), so sizes are
+    tried upward from ``start`` and the first that satisfies every minimum is returned.
+
+    Parameters
+    ----------
+    votes : sequence of float or mapping of name to float
+        Votes of the lists taking part; all positive.
+    minimum_seats : sequence of int or mapping of name to int
+        Seats :math:`m_i` each list must receive, aligned with ``votes`` (a mapping may
+        leave lists out, meaning zero; it may not name lists absent from ``votes``).
+    method : str, default "dhondt"
+        Seat formula.
+    start : int, default 0
+        The nominal house size; the answer is never smaller.
+
+    Returns
+    -------
+    int
+        The house size.
+
+    Examples
+    --------
+    A has 30% of the vote but 4 district seats. Under D'Hondt its fourth quotient is
+    300/4 = 75, and 13 quotients are at or above 75 (A: 300, 150, 100, 75; B: 400, 200,
+    133.3, 100, 80; C: as A), so a 10-seat house grows to 13:
+
+    >>> levelled_house_size({"A": 300, "B": 400, "C": 300}, {"A": 4}, "dhondt", start=10)
+    13
+
+    References
+    ----------
+    .. [1] F. Pukelsheim, *Proportional Representation: Apportionment Methods and Their
+       Applications*, 2nd ed., Springer, 2017.
+    """
+    labels, counts = _labelled_votes(votes)
+    canonical = canonical_method(method)
+    size = _check_seats(start)
+    minimum = _minimum_seats(minimum_seats, labels, isinstance(votes, Mapping))
+    for label, count in zip(labels, counts, strict=True):
+        if count == 0:
+            raise AllocationError(
+                f"every list in a levelled house needs votes; got 0 for {label!r}"
+            )
+    every = range(len(counts))
+    nobody = frozenset[int]()
+
+    def covered(house: int) -> bool:
+        # Seeded as allocate_seats(votes, house, method) is, so both draw the same lots.
+        lot = _Lot(None, lambda: _seed_material(canonical, counts, house, Fraction(0), nobody))
+        won, _ = _allocate_lists(counts, house, canonical, Fraction(0), nobody, lot)
+        return all(w >= m for w, m in zip(won, minimum, strict=True))
+
+    if not any(minimum) or covered(size):
+        return size
+    if canonical in _DIVISOR_METHODS:
+        needed = min(
+            counts[i] / _divisor(canonical, minimum[i] - 1) for i in every if minimum[i] > 0
+        )
+        at_or_above = 0
+        for count in counts:
+            held = 0
+            while count / _divisor(canonical, held) >= needed:
+                held += 1
+            at_or_above += held
+        return max(size, at_or_above)
+    while not covered(size):
+        size += 1
+    return size
 
 
 def plurality(
@@ -399,7 +537,7 @@ def plurality(
     References
     ----------
     .. [1] A. Reynolds, B. Reilly and A. Ellis, *Electoral System Design: The New
-       International IDEA Handbook*, Stockholm: International IDEA, 2005, ch. 3.
+       International IDEA Handbook*, Stockholm: International IDEA, 2005.
     """
     return _top_candidates(votes, 1, rng, "plurality")
 
@@ -437,7 +575,7 @@ def block_vote(
     References
     ----------
     .. [1] A. Reynolds, B. Reilly and A. Ellis, *Electoral System Design: The New
-       International IDEA Handbook*, Stockholm: International IDEA, 2005, ch. 3.
+       International IDEA Handbook*, Stockholm: International IDEA, 2005.
     """
     return _top_candidates(votes, seats, rng, "block-vote")
 
@@ -450,7 +588,8 @@ def state_list(
     """Elect ``seats`` candidates from a presidential "state list" by plurality-at-large.
 
     The head of state nominates a list of candidates, longer than the number of seats
-    (1994 Kazakhstan: 64 nominees for 42 seats). Voters vote for (approve of) as many
+    (in March 1994, Kazakhstan filled 42 seats from the president's list of 65; MODEL.md
+    section 5). Voters vote for (approve of) as many
     candidates on the list as they like; the ``seats`` candidates with the most approvals
     win one seat each, with ties at the cut broken by lot. The count is that of
     :func:`block_vote`; only the ballot differs.
@@ -477,8 +616,7 @@ def state_list(
     References
     ----------
     .. [1] A. Reynolds, B. Reilly and A. Ellis, *Electoral System Design: The New
-       International IDEA Handbook*, Stockholm: International IDEA, 2005, ch. 3 (block
-       vote / plurality-at-large).
+       International IDEA Handbook*, Stockholm: International IDEA, 2005 (block vote).
     """
     return _top_candidates(approvals, seats, rng, "state-list")
 
@@ -591,6 +729,35 @@ def _exempt_indices(
     return frozenset(indices)
 
 
+def _minimum_seats(
+    minimum: Sequence[int] | Mapping[Hashable, int], labels: list[Hashable], named: bool
+) -> list[int]:
+    """Minimum seats aligned with the votes, checked to be non-negative integers."""
+    if named:
+        if not isinstance(minimum, Mapping):
+            raise AllocationError("minimum_seats must be a mapping when votes are a mapping")
+        unknown = [party for party in minimum if party not in labels]
+        if unknown:
+            raise AllocationError(
+                f"minimum_seats names parties without votes: {', '.join(map(repr, unknown))}"
+            )
+        raw = [minimum.get(label, 0) for label in labels]
+    else:
+        raw = list(minimum.values()) if isinstance(minimum, Mapping) else list(minimum)
+        if len(raw) != len(labels):
+            raise AllocationError(
+                f"minimum_seats must have one entry per list; got {len(raw)} for {len(labels)}"
+            )
+    checked = []
+    for label, seats in zip(labels, raw, strict=True):
+        if isinstance(seats, bool) or not isinstance(seats, numbers.Integral) or seats < 0:
+            raise AllocationError(
+                f"minimum seats must be non-negative integers; got {seats!r} for {label!r}"
+            )
+        checked.append(int(seats))
+    return checked
+
+
 # --- lots -------------------------------------------------------------------------------
 
 
@@ -673,8 +840,7 @@ def _allocate_lists(
         raise AllocationError(
             f"cannot allocate {seats} seats: the total vote is zero, so no party can win a seat"
         )
-    bar = threshold * total
-    eligible = [i for i, v in enumerate(votes) if v > 0 and (v >= bar or i in exempt)]
+    eligible = _eligible(votes, threshold, exempt)
     if not eligible:
         raise AllocationError(
             f"cannot allocate {seats} seats: no party with votes reaches the threshold of "
@@ -683,6 +849,12 @@ def _allocate_lists(
     if method in _DIVISOR_METHODS:
         return _highest_averages(votes, eligible, seats, method, lot)
     return _largest_remainder(votes, eligible, seats, method, lot)
+
+
+def _eligible(votes: list[Fraction], threshold: Fraction, exempt: frozenset[int]) -> list[int]:
+    """Indices of the lists with votes that reach the threshold or are exempt from it."""
+    bar = threshold * sum(votes, Fraction(0))
+    return [i for i, v in enumerate(votes) if v > 0 and (v >= bar or i in exempt)]
 
 
 def _divisor(method: str, held: int) -> Fraction | int:
