@@ -1,0 +1,90 @@
+"""Adaptation: organisations move in policy space by Laver's rules (MODEL.md §2).
+
+Each alive organisation applies its own rule once a month, with the rule's speed
+(``rules.<rule>.speed``) and satisficing threshold κ (``rules.<rule>.satisficing``):
+an organisation whose support share is at least κ does not move (Laver & Sergenti
+2011, ch. 8). Rules, after Laver (2005):
+
+* **Sticker** never moves (an ideological, or personalistic, organisation).
+* **Aggregator** moves to the mean ideal point of its current supporters. At speed 1
+  it jumps there; with fixed voters, Aggregator-only competition is Lloyd's (1982)
+  algorithm, and the organisations converge to a centroidal Voronoi tessellation.
+* **Hunter** repeats its last move if that move raised its support; otherwise it
+  turns by 90° + U(0°, 180°) and steps ``speed`` that way.
+* **Predator** steps ``speed`` toward the largest organisation, unless it is the
+  largest (then it stays).
+* **Explorer** (polsim's reading of Laver & Sergenti's explorer: departure, marked)
+  steps ``speed`` in a uniformly random direction; if the previous step lost support,
+  it first undoes it.
+
+Co-opted organisations do not follow their rule: they drift toward the regime
+(:mod:`polsim.parties.cooptation`). Moves other than the Aggregator's are kept inside
+the policy space [-1, 1]² (departure, marked: Laver's space is unbounded).
+
+References
+----------
+Laver, M. (2005). Policy and the dynamics of political competition. *APSR* 99(2).
+Lloyd, S. P. (1982). Least squares quantization in PCM. *IEEE Trans. Inf. Theory* 28(2).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from polsim.engine.calendar import Month
+from polsim.engine.events import Event
+from polsim.parties.organisations import Organisation
+from polsim.world.polity import World
+
+__all__ = ["adapt_positions"]
+
+
+def _step(org: Organisation, move: np.ndarray) -> None:
+    # Departure from Laver (2005), marked: positions stay inside [-1, 1]².
+    new = np.clip(org.position + move, -1.0, 1.0)
+    org.last_move = new - org.position
+    org.position = new
+
+
+def _heading_move(org: Organisation, speed: float) -> np.ndarray:
+    return speed * np.array([math.cos(org.heading), math.sin(org.heading)])
+
+
+def adapt_positions(world: World, rng: np.random.Generator, date: Month) -> list[Event]:
+    """Move every alive, non-co-opted organisation by its adaptation rule."""
+    params = world.scenario.parties
+    alive = world.organisations.alive()
+    if not alive:
+        return []
+    largest = max(alive, key=lambda o: (o.share, -o.id))
+    for org in alive:
+        rule = params.rules.get(org.rule)  # type: ignore[call-overload]
+        if rule is None or org.coopted or org.rule == "sticker":
+            continue
+        if org.share >= rule.satisficing:
+            org.last_move = np.zeros(2)
+            continue
+        speed = rule.speed
+        if org.rule == "aggregator":
+            if org.members > 0 and np.isfinite(org.centroid).all():
+                new = org.position + speed * (org.centroid - org.position)
+                org.last_move = new - org.position
+                org.position = new
+        elif org.rule == "hunter":
+            gained = org.share > org.previous_share and bool(np.any(org.last_move != 0))
+            if not gained:
+                org.heading += math.pi / 2 + rng.uniform(0.0, math.pi)
+            _step(org, _heading_move(org, speed))
+        elif org.rule == "predator":
+            if largest.id != org.id:
+                gap = largest.position - org.position
+                distance = float(np.hypot(*gap))
+                if distance > 0:
+                    _step(org, gap * min(1.0, speed / distance))
+        elif org.rule == "explorer":
+            undo = -org.last_move if org.share < org.previous_share else np.zeros(2)
+            org.heading = rng.uniform(0.0, 2 * math.pi)
+            _step(org, undo + _heading_move(org, speed))
+    return []

@@ -1,0 +1,171 @@
+"""Founding: elites found parties where misery clusters; movements spawn parties.
+
+**Birth** (Laver & Sergenti 2011, ch. 5; Laver & Schilperoord 2007). Each voter
+accumulates misery ``M_i ← γ_m·M_i + d_i²``, d_i its distance to the nearest
+organisation (:mod:`polsim.parties.support`). Each month, with probability β
+(``birth_rate``), a new organisation is born at the ideal point of one voter drawn
+with probability proportional to weight × misery, so births come where misery
+clusters. Its founder is an elite drawn with probability proportional to
+ambition × exp(−‖e − x‖² / 2ρ²) (ρ = ``neighbourhood``) × (1 + s·[sits in a movement]):
+an ambitious elite near the spot, and more likely one schooled in a movement
+(s = ``movement_schooling``), since movements were where the few people with
+organising experience learned it (the seed: groups "entered the period of independence
+with little experience of political organization", and most parties "have roots in the
+anti-nuclear movement"). A founder from a movement leaves it, and the new party
+descends from it. Departure, marked: Laver & Sergenti's new party has no leader; in
+polsim every organisation is led by an elite, whose zhuz and resources it takes.
+
+The new organisation's ethnic base comes from the voters within ρ of its birthplace
+(:func:`polsim.parties.common.base_from_weights`, threshold θ_eth =
+``ethnic_threshold``): where one group makes up θ_eth of them, an ethnic
+organisation is born. While the scenario's party monopoly holds
+(``monopoly_institution``), only movements can be founded.
+
+**Spawn**. Each month, each alive movement spawns, with probability ``spawn_rate``,
+a party led by its most ambitious sub-leader, at that sub-leader's own position; the
+movement is its lineage parent (MODEL.md §2; the seed: "most of the parties in
+Kazakhstan have roots in the anti-nuclear movement").
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from polsim.engine.calendar import Month
+from polsim.engine.events import Event, PartyFounded
+from polsim.parties.common import (
+    base_from_weights,
+    describe_base,
+    draw_rule,
+    ethnic_weights_near,
+    found_organisation,
+    free_elites,
+    sub_leaders,
+)
+from polsim.parties.organisations import Organisation
+from polsim.world.polity import World
+
+__all__ = ["found_parties", "monopoly_holds"]
+
+
+def monopoly_holds(world: World) -> bool:
+    """Whether the scenario's party monopoly forbids founding parties this month."""
+    name = world.scenario.parties.monopoly_institution
+    return bool(name) and world.institutions.get(name) is True
+
+
+def _founded_event(world: World, org: Organisation, date: Month) -> PartyFounded:
+    actors = (f"org:{org.id}",) + ((f"elite:{org.leader}",) if org.leader >= 0 else ())
+    actors += tuple(f"org:{p}" for p in org.parents)
+    return PartyFounded(
+        date=date,
+        actors=actors,
+        organisation=org.id,
+        name=org.name,
+        org_kind=org.kind,
+        leader=org.leader,
+        ethnic_base=describe_base(world, org.ethnic_base),
+        parents=org.parents,
+        origin=org.origin,
+    )
+
+
+def _birth(world: World, rng: np.random.Generator, date: Month) -> Organisation | None:
+    params = world.scenario.parties
+    voters = world.voters
+    misery = world.organisations.misery
+    if len(voters) == 0 or len(misery) != len(voters):
+        return None
+    movements = {o.id: o for o in world.organisations.alive() if o.kind == "movement"}
+    if params.movement_schooling <= 0:
+        movements = {}  # only free elites found (Laver & Sergenti's birth, with a leader)
+    in_movement = np.isin(world.elites.organisation, list(movements)) if movements else None
+    schooled = np.flatnonzero(in_movement) if in_movement is not None else np.zeros(0, np.int64)
+    schooled = np.array(
+        [e for e in schooled if movements[int(world.elites.organisation[e])].leader != e],
+        dtype=np.int64,
+    )
+    candidates = np.union1d(free_elites(world), schooled)
+    if len(candidates) == 0:
+        return None
+    pull = misery.astype(np.float64) * voters.weight
+    total = pull.sum()
+    if total <= 0:
+        return None
+    voter = int(np.searchsorted(np.cumsum(pull), rng.random() * total, side="right"))
+    voter = min(voter, len(voters) - 1)
+    spot = voters.position[voter].astype(np.float64)
+    elites = world.elites
+    d = elites.position[candidates].astype(np.float64) - spot[None, :]
+    rho = params.neighbourhood
+    appeal = elites.ambition[candidates] * np.exp(-(d * d).sum(axis=1) / (2 * rho * rho))
+    appeal = appeal * (1.0 + params.movement_schooling * np.isin(candidates, schooled))
+    if appeal.sum() <= 0:
+        return None
+    founder = int(candidates[rng.choice(len(candidates), p=appeal / appeal.sum())])
+    parents: tuple[int, ...] = ()
+    if founder in schooled:
+        parents = (int(elites.organisation[founder]),)
+        elites.organisation[founder] = -1  # leaves the movement to lead its own party
+    around = ethnic_weights_near(voters, spot, rho, len(world.ethnic_groups))
+    kind = "movement" if monopoly_holds(world) else "party"
+    org = found_organisation(
+        world,
+        date,
+        leader=founder,
+        position=spot,
+        ethnic_base=base_from_weights(around, params.ethnic_threshold),
+        kind=kind,
+        rule=draw_rule(params, rng),
+        parents=parents,
+        origin="birth",
+    )
+    org.heading = rng.uniform(0.0, 2 * math.pi)
+    return org
+
+
+def _spawn(
+    world: World, movement: Organisation, rng: np.random.Generator, date: Month
+) -> Organisation | None:
+    params = world.scenario.parties
+    candidates = sub_leaders(world, movement)
+    if len(candidates) == 0:
+        return None
+    elites = world.elites
+    leader = int(candidates[np.argmax(elites.ambition[candidates])])  # first on ties
+    spot = elites.position[leader].astype(np.float64)
+    around = ethnic_weights_near(world.voters, spot, params.neighbourhood, len(world.ethnic_groups))
+    elites.organisation[leader] = -1  # the sub-leader leaves the movement to lead
+    org = found_organisation(
+        world,
+        date,
+        leader=leader,
+        position=spot,
+        ethnic_base=base_from_weights(around, params.ethnic_threshold),
+        kind="party",
+        rule=draw_rule(params, rng),
+        parents=(movement.id,),
+        origin="spawn",
+    )
+    org.heading = rng.uniform(0.0, 2 * math.pi)
+    return org
+
+
+def found_parties(world: World, rng: np.random.Generator, date: Month) -> list[Event]:
+    """Births where misery clusters, then parties spawned by movements."""
+    params = world.scenario.parties
+    events: list[Event] = []
+    if params.birth_rate > 0 and rng.random() < params.birth_rate:
+        org = _birth(world, rng, date)
+        if org is not None:
+            events.append(_founded_event(world, org, date))
+    if params.spawn_rate > 0 and not monopoly_holds(world):
+        movements = [o for o in world.organisations.alive() if o.kind == "movement"]
+        for movement in movements:
+            if rng.random() < params.spawn_rate:
+                org = _spawn(world, movement, rng, date)
+                if org is not None:
+                    events.append(_founded_event(world, org, date))
+    return events

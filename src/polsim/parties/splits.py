@@ -1,0 +1,184 @@
+"""Splits: a rival leader leaves with one side of a 2-means cut (MODEL.md §2).
+
+Each month an alive organisation with supporters splits with probability
+
+``h_j = σ · π_j · s_j · (1 − c_j)``  (clipped to [0, 1])
+
+where σ is ``split_rate``; π_j its personalism, the ambition of its leader (a
+personalistic leader brooks no rival); s_j the spread of its supporters (the RMS
+distance of their ideal points from their mean); and c_j its cohesion, the coalition
+skill ``1 − exp(−experience_j/λ)`` (λ = ``learning_time``). Organisations below
+``min_split_share`` do not split.
+
+The supporters are cut in two by weighted 2-means (Lloyd's algorithm started from
+the ends of their principal axis). The rival (the most ambitious sub-leader, or
+failing one the most ambitious free elite nearest the far side) leaves with the
+side farther from the organisation's position and founds the child organisation at
+that side's mean; the parent keeps the other side. Members are conserved: the
+child's and the parent's members sum to the parent's before the split. Each side's
+ethnic base is recomputed from its supporters (historical organisations keep theirs).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from polsim.engine.calendar import Month
+from polsim.engine.events import Event, PartySplit
+from polsim.parties.common import (
+    base_from_weights,
+    coalition_skill,
+    found_organisation,
+    free_elites,
+    sub_leaders,
+)
+from polsim.parties.organisations import Organisation
+from polsim.world.polity import World
+
+__all__ = ["split_hazard", "split_organisations", "two_means"]
+
+_LLOYD_ROUNDS = 20
+
+
+def split_hazard(personalism: float, spread: float, cohesion: float, rate: float) -> float:
+    """h = σ·π·s·(1 − c), clipped to [0, 1].
+
+    >>> split_hazard(0.5, 0.2, 0.0, 1.0)
+    0.1
+    """
+    return float(min(1.0, max(0.0, rate * personalism * spread * (1.0 - cohesion))))
+
+
+def two_means(points: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Weighted 2-means labels (0/1) of ``points`` by Lloyd's algorithm.
+
+    Started from the mean ± one standard deviation along the principal axis, so the
+    result is deterministic.
+
+    >>> two_means(np.array([[0.0, 0], [0.1, 0], [1, 0], [1.1, 0]]), np.ones(4)).tolist()
+    [0, 0, 1, 1]
+    """
+    x = points.astype(np.float64)
+    w = weights.astype(np.float64)
+    mean = (w[:, None] * x).sum(axis=0) / w.sum()
+    centred = x - mean
+    cov = (w[:, None] * centred).T @ centred / w.sum()
+    values, vectors = np.linalg.eigh(cov)
+    axis = vectors[:, -1] * math.sqrt(max(values[-1], 1e-12))
+    if axis[np.argmax(np.abs(axis))] < 0:
+        axis = -axis  # a fixed orientation, so labels do not depend on eigh's sign
+    centres = np.stack([mean - axis, mean + axis])
+    labels = np.zeros(len(x), dtype=np.int8)
+    for _ in range(_LLOYD_ROUNDS):
+        d0 = ((x - centres[0]) ** 2).sum(axis=1)
+        d1 = ((x - centres[1]) ** 2).sum(axis=1)
+        new = (d1 < d0).astype(np.int8)
+        if new.min() == new.max():
+            break
+        for side in (0, 1):
+            mask = new == side
+            centres[side] = (w[mask, None] * x[mask]).sum(axis=0) / w[mask].sum()
+        if np.array_equal(new, labels):
+            break
+        labels = new
+    return labels
+
+
+def _rival(world: World, org: Organisation, far_side_mean: np.ndarray) -> int:
+    elites = world.elites
+    candidates = sub_leaders(world, org)
+    if len(candidates) == 0:
+        free = free_elites(world)
+        if len(free) == 0:
+            return -1
+        d = elites.position[free].astype(np.float64) - far_side_mean[None, :]
+        nearest = free[np.argsort((d * d).sum(axis=1), kind="stable")[:10]]
+        candidates = np.sort(nearest)
+    return int(candidates[np.argmax(elites.ambition[candidates])])
+
+
+def _split(world: World, org: Organisation, rng: np.random.Generator, date: Month) -> Event | None:
+    table = world.organisations
+    voters = world.voters
+    rows = np.flatnonzero(table.choice == org.id)
+    if len(rows) < 2:
+        return None
+    points = voters.position[rows]
+    weights = voters.weight[rows].astype(np.float64)
+    labels = two_means(points, weights)
+    if labels.min() == labels.max():
+        return None
+    means = [
+        (weights[labels == s, None] * points[labels == s]).sum(axis=0) / weights[labels == s].sum()
+        for s in (0, 1)
+    ]
+    gaps = [float(np.hypot(*(m - org.position))) for m in means]
+    leaving = 1 if gaps[1] > gaps[0] else 0
+    rival = _rival(world, org, means[leaving])
+    if rival < 0:
+        return None
+    params = world.scenario.parties
+    n_groups = len(world.ethnic_groups)
+    side = labels == leaving
+    moved = float(weights[side].sum())
+    before = org.members
+    world.elites.organisation[rival] = -1
+    child = found_organisation(
+        world,
+        date,
+        leader=rival,
+        position=means[leaving],
+        ethnic_base=0,
+        kind=org.kind if org.kind != "movement" else "party",
+        rule=org.rule,
+        parents=(org.id,),
+        origin="split",
+        name=f"{org.name} (splinter {len(table)})",
+    )
+    child_eth = np.bincount(voters.ethnicity[rows][side], weights=weights[side], minlength=n_groups)
+    child.ethnic_base = base_from_weights(child_eth, params.ethnic_threshold)
+    child.ethnic_support = child_eth
+    child.heading = rng.uniform(0.0, 2 * math.pi)
+    fraction = moved / before if before > 0 else 0.0
+    child.members = moved
+    child.share = org.share * fraction
+    child.previous_share = child.share
+    child.fitness = org.fitness * fraction
+    child.centroid = means[leaving]
+    org.members = before - moved
+    org.share -= child.share
+    org.fitness -= child.fitness
+    org.ethnic_support = org.ethnic_support - child_eth
+    if not org.pinned:
+        org.ethnic_base = base_from_weights(org.ethnic_support, params.ethnic_threshold)
+    table.choice[rows[side]] = child.id
+    return PartySplit(
+        date=date,
+        actors=(f"org:{org.id}", f"org:{child.id}", f"elite:{rival}"),
+        parent=org.id,
+        child=child.id,
+        leader=rival,
+        members_moved=moved,
+        members_left=org.members,
+    )
+
+
+def split_organisations(world: World, rng: np.random.Generator, date: Month) -> list[Event]:
+    """Draw each organisation's split this month and carry out those that happen."""
+    params = world.scenario.parties
+    if params.split_rate <= 0:
+        return []
+    events: list[Event] = []
+    for org in world.organisations.alive():
+        if org.founded == date or org.members <= 0 or org.share < params.min_split_share:
+            continue
+        personalism = float(world.elites.ambition[org.leader]) if org.leader >= 0 else 0.0
+        cohesion = coalition_skill(org.experience, params.learning_time)
+        hazard = split_hazard(personalism, org.spread, cohesion, params.split_rate)
+        if rng.random() < hazard:
+            event = _split(world, org, rng, date)
+            if event is not None:
+                events.append(event)
+    return events

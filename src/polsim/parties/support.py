@@ -1,0 +1,317 @@
+"""Support: each voter backs the organisation of highest utility (MODEL.md §2).
+
+``u_ij = −‖x_i − p_j‖² + b_eth·[e_i ∈ base_j] + b_clan·[z_i = z_j] + b_pid·[a_i = j] + c_j``
+
+and voter ``i`` backs ``argmax_j u_ij``, or none if every ``u_ij < u_min``. ``c_j`` is
+an organisation-level term: the regime's sanction ``b_sanc`` for a co-opted
+organisation, minus ``b_unreg`` for an unregistered one. Ties go to the lower id.
+
+One pass over the voters gives, together, each voter's choice, each voter's squared
+distance to the nearest organisation (its misery; Laver & Schilperoord 2007), and per
+organisation the supporters' weight, position sums, squared-norm sums and weight by
+ethnic group. The pass is compiled with numba (:func:`support_pass`); the NumPy
+reference :func:`support_pass_numpy` processes the voters in chunks of
+:data:`CHUNK_VOTERS`, so that no array of n_voters × n_orgs floats is ever allocated
+whole, and a test checks that the two agree.
+
+Then fitness follows Laver & Sergenti (2011): ``f_j ← γ·f_j + (1 − γ)·share_j``,
+with ``share_j`` the organisation's support over the whole electorate (abstainers
+included), γ = ``fitness_memory``. Misery accumulates: ``M_i ← γ_m·M_i + d_i²``
+(γ_m = ``misery_memory``, d² capped at ``misery_cap``). A supporter becomes attached
+to the organisation it backs with monthly probability ``attachment_rate``.
+
+Symbols → parameters: b_eth ``ethnic_bonus``, b_clan ``clan_bonus``, b_pid
+``attachment_bonus``, u_min ``min_utility``, γ ``fitness_memory``.
+
+References
+----------
+Laver, M. & Sergenti, E. (2011). *Party Competition: An Agent-Based Model.* Princeton.
+Laver, M. & Schilperoord, M. (2007). Spatial models of political competition with
+endogenous political parties. *Phil. Trans. R. Soc. B* 362, 1711–1721.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numba import njit
+
+from polsim.engine.calendar import Month
+from polsim.engine.events import Event
+from polsim.parties.organisations import Organisation, Organisations
+from polsim.scenario.schema import PartyParameters
+from polsim.world.polity import World
+from polsim.world.voters import NO_ORGANISATION, Voters
+
+__all__ = [
+    "CHUNK_VOTERS",
+    "OrganisationArrays",
+    "SupportCount",
+    "count_support",
+    "organisation_arrays",
+    "support_pass",
+    "support_pass_numpy",
+    "update_support",
+]
+
+#: Voters processed at once by the NumPy reference (bounded memory).
+CHUNK_VOTERS = 262_144
+
+
+@dataclass
+class OrganisationArrays:
+    """The alive organisations as the arrays the support pass reads (one row each)."""
+
+    ids: np.ndarray  # int32
+    position: np.ndarray  # float64 (k, 2)
+    base: np.ndarray  # int64 bit masks
+    zhuz: np.ndarray  # int64
+    bonus: np.ndarray  # float64: c_j
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+@dataclass
+class SupportCount:
+    """The result of one support pass; per-organisation rows follow ``OrganisationArrays``."""
+
+    choice: np.ndarray  # int32 (n,): row of the backed organisation, or -1
+    nearest_sq: np.ndarray  # float32 (n,): d² to the nearest organisation, capped
+    weight: np.ndarray  # float64 (k,)
+    position_sum: np.ndarray  # float64 (k, 2)
+    square_sum: np.ndarray  # float64 (k,): Σ w·‖x‖²
+    ethnic_weight: np.ndarray  # float64 (k, n_groups)
+
+
+def organisation_arrays(
+    orgs: list[Organisation], params: PartyParameters, unregistered_penalised: bool = True
+) -> OrganisationArrays:
+    """The arrays of the given organisations, with c_j = b_sanc·[co-opted] − b_unreg·[unreg.]."""
+    k = len(orgs)
+    bonus = np.zeros(k)
+    for row, org in enumerate(orgs):
+        if org.coopted:
+            bonus[row] += params.sanction_bonus
+        if unregistered_penalised and not org.registered:
+            bonus[row] -= params.unregistered_penalty
+    return OrganisationArrays(
+        ids=np.array([o.id for o in orgs], dtype=np.int32),
+        position=np.array([o.position for o in orgs], dtype=np.float64).reshape(k, 2),
+        base=np.array([o.ethnic_base for o in orgs], dtype=np.int64),
+        zhuz=np.array([o.zhuz for o in orgs], dtype=np.int64),
+        bonus=bonus,
+    )
+
+
+@njit(cache=True)
+def _support_kernel(
+    pos, ethnicity, zhuz, attachment, weight,
+    org_pos, org_base, org_zhuz, org_ids, org_bonus,
+    b_eth, b_clan, b_pid, u_min, misery_cap,
+    choice, nearest_sq, org_weight, org_pos_sum, org_sq_sum, org_eth,
+):  # fmt: skip
+    n = pos.shape[0]
+    k = org_pos.shape[0]
+    for i in range(n):
+        x = np.float64(pos[i, 0])
+        y = np.float64(pos[i, 1])
+        e = np.int64(ethnicity[i])
+        z = np.int64(zhuz[i])
+        a = attachment[i]
+        best = -1
+        best_u = -np.inf
+        d_min = misery_cap
+        for j in range(k):
+            dx = x - org_pos[j, 0]
+            dy = y - org_pos[j, 1]
+            d2 = dx * dx + dy * dy
+            if d2 < d_min:
+                d_min = d2
+            u = -d2 + org_bonus[j]
+            if (org_base[j] >> e) & 1:
+                u += b_eth
+            if z >= 0 and z == org_zhuz[j]:
+                u += b_clan
+            if a == org_ids[j]:
+                u += b_pid
+            if u > best_u:
+                best_u = u
+                best = j
+        nearest_sq[i] = d_min
+        if best >= 0 and best_u >= u_min:
+            choice[i] = best
+            w = np.float64(weight[i])
+            org_weight[best] += w
+            org_pos_sum[best, 0] += w * x
+            org_pos_sum[best, 1] += w * y
+            org_sq_sum[best] += w * (x * x + y * y)
+            org_eth[best, e] += w
+        else:
+            choice[i] = -1
+
+
+def _empty_count(n: int, k: int, n_groups: int) -> SupportCount:
+    return SupportCount(
+        choice=np.full(n, -1, dtype=np.int32),
+        nearest_sq=np.zeros(n, dtype=np.float32),
+        weight=np.zeros(k),
+        position_sum=np.zeros((k, 2)),
+        square_sum=np.zeros(k),
+        ethnic_weight=np.zeros((k, n_groups)),
+    )
+
+
+def support_pass(
+    voters: Voters,
+    orgs: OrganisationArrays,
+    params: PartyParameters,
+    n_groups: int,
+    attachment: np.ndarray | None = None,
+) -> SupportCount:
+    """Choice, misery and per-organisation sums for every voter, in one compiled pass."""
+    n, k = len(voters), len(orgs)
+    out = _empty_count(n, k, n_groups)
+    _support_kernel(
+        voters.position,
+        voters.ethnicity,
+        voters.zhuz,
+        voters.attachment if attachment is None else attachment,
+        voters.weight,
+        orgs.position,
+        orgs.base,
+        orgs.zhuz,
+        orgs.ids,
+        orgs.bonus,
+        float(params.ethnic_bonus),
+        float(params.clan_bonus),
+        float(params.attachment_bonus),
+        float(params.min_utility),
+        float(params.misery_cap),
+        out.choice,
+        out.nearest_sq,
+        out.weight,
+        out.position_sum,
+        out.square_sum,
+        out.ethnic_weight,
+    )
+    return out
+
+
+def support_pass_numpy(
+    voters: Voters,
+    orgs: OrganisationArrays,
+    params: PartyParameters,
+    n_groups: int,
+    attachment: np.ndarray | None = None,
+    chunk: int = CHUNK_VOTERS,
+) -> SupportCount:
+    """The NumPy reference of :func:`support_pass`, chunk by chunk (same results)."""
+    n, k = len(voters), len(orgs)
+    out = _empty_count(n, k, n_groups)
+    attachment = voters.attachment if attachment is None else attachment
+    for start in range(0, n, chunk):
+        rows = slice(start, min(n, start + chunk))
+        x = voters.position[rows].astype(np.float64)
+        dx = x[:, 0:1] - orgs.position[None, :, 0]
+        dy = x[:, 1:2] - orgs.position[None, :, 1]
+        d2 = dx * dx + dy * dy
+        nearest = np.minimum(d2.min(axis=1, initial=np.inf), params.misery_cap)
+        out.nearest_sq[rows] = nearest
+        if k == 0:
+            continue
+        e = voters.ethnicity[rows].astype(np.int64)
+        z = voters.zhuz[rows].astype(np.int64)
+        u = -d2 + orgs.bonus[None, :]
+        u += np.where((orgs.base[None, :] >> e[:, None]) & 1 == 1, params.ethnic_bonus, 0.0)
+        same_zhuz = (z[:, None] >= 0) & (z[:, None] == orgs.zhuz[None, :])
+        u += np.where(same_zhuz, params.clan_bonus, 0.0)
+        u += np.where(attachment[rows, None] == orgs.ids[None, :], params.attachment_bonus, 0.0)
+        best = np.argmax(u, axis=1)
+        backs = u[np.arange(len(best)), best] >= params.min_utility
+        chosen = np.where(backs, best, -1).astype(np.int32)
+        out.choice[rows] = chosen
+        w = np.where(backs, voters.weight[rows].astype(np.float64), 0.0)
+        j = np.where(backs, best, 0)
+        out.weight += np.bincount(j, weights=w, minlength=k)
+        out.position_sum[:, 0] += np.bincount(j, weights=w * x[:, 0], minlength=k)
+        out.position_sum[:, 1] += np.bincount(j, weights=w * x[:, 1], minlength=k)
+        out.square_sum += np.bincount(j, weights=w * (x * x).sum(axis=1), minlength=k)
+        out.ethnic_weight += np.bincount(
+            j * n_groups + e, weights=w, minlength=k * n_groups
+        ).reshape(k, n_groups)
+    return out
+
+
+def count_support(world: World, orgs: list[Organisation] | None = None) -> SupportCount:
+    """Run the support pass over the world's voters for its alive organisations."""
+    table = world.organisations
+    alive = table.alive() if orgs is None else orgs
+    arrays = organisation_arrays(alive, world.scenario.parties)
+    return support_pass(world.voters, arrays, world.scenario.parties, len(world.ethnic_groups))
+
+
+def _redirect_attachments(world: World) -> None:
+    """Attachments to dissolved organisations move to their successor, or lapse."""
+    table = world.organisations
+    if not len(table):
+        return
+    redirect = np.full(len(table) + 1, NO_ORGANISATION, dtype=np.int32)  # last: "none"
+    for org in table:
+        target = org
+        while target.dissolved is not None and target.successor >= 0:
+            target = table[target.successor]
+        redirect[org.id] = target.id if target.dissolved is None else NO_ORGANISATION
+    attachment = world.voters.attachment
+    index = np.where(attachment >= 0, attachment, len(table))
+    attachment[:] = redirect[index]
+
+
+def update_support(world: World, rng: np.random.Generator, date: Month) -> list[Event]:
+    """Count this month's support, then update fitness, misery and attachments."""
+    params = world.scenario.parties
+    table: Organisations = world.organisations
+    voters = world.voters
+    n = len(voters)
+    if len(table.choice) != n:
+        table.choice = np.full(n, -1, dtype=np.int32)
+        table.misery = np.zeros(n, dtype=np.float32)
+    _redirect_attachments(world)
+    alive = table.alive()
+    count = count_support(world, alive)
+    ids = np.array([o.id for o in alive] + [-1], dtype=np.int32)
+    table.choice[:] = ids[count.choice]  # row -1 picks the trailing "none"
+    electorate = world.electorate
+    weight = voters.weight
+    total = float(weight.sum(dtype=np.float64))
+    table.mean_misery = float(
+        np.dot(count.nearest_sq.astype(np.float64), weight) / total if total > 0 else 0.0
+    )
+    table.misery *= np.float32(params.misery_memory)
+    table.misery += count.nearest_sq
+    gamma = params.fitness_memory
+    for row, org in enumerate(alive):
+        members = float(count.weight[row])
+        org.previous_share = org.share
+        org.members = members
+        org.share = members / electorate if electorate > 0 else 0.0
+        org.peak_share = max(org.peak_share, org.share)
+        org.fitness = gamma * org.fitness + (1.0 - gamma) * org.share
+        org.ethnic_support = count.ethnic_weight[row].copy()
+        org.experience += 1.0  # one more month of organising (coalition skill, MODEL.md §2)
+        if org.leader >= 0:
+            world.elites.experience[org.leader] += np.float32(1.0)
+        if members > 0:
+            centroid = count.position_sum[row] / members
+            org.centroid = centroid
+            mean_square = count.square_sum[row] / members - float(centroid @ centroid)
+            org.spread = float(np.sqrt(max(mean_square, 0.0)))
+        else:
+            org.centroid = np.full(2, np.nan)
+            org.spread = 0.0
+    if params.attachment_rate > 0 and alive:
+        candidates = np.flatnonzero((table.choice >= 0) & (voters.attachment != table.choice))
+        attach = candidates[rng.random(len(candidates)) < params.attachment_rate]
+        voters.attachment[attach] = table.choice[attach]
+    return []

@@ -1,0 +1,97 @@
+"""Support: the compiled pass, its NumPy reference, and hand-worked utilities."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from polsim.parties.support import (
+    OrganisationArrays,
+    support_pass,
+    support_pass_numpy,
+)
+from polsim.scenario.schema import PartyParameters
+
+from .conftest import make_voters
+
+
+def _orgs(positions, base=None, zhuz=None, bonus=None) -> OrganisationArrays:
+    k = len(positions)
+    return OrganisationArrays(
+        ids=np.arange(k, dtype=np.int32),
+        position=np.array(positions, dtype=np.float64),
+        base=np.array(base if base is not None else [0] * k, dtype=np.int64),
+        zhuz=np.array(zhuz if zhuz is not None else [-1] * k, dtype=np.int64),
+        bonus=np.array(bonus if bonus is not None else [0.0] * k, dtype=np.float64),
+    )
+
+
+def test_hand_worked_choices():
+    """Three voters, two organisations: nearest wins, b_eth overturns distance, u_min abstains."""
+    # Voter 0 at (0, 0): d² = 0.01 to A (0.1, 0), 0.04 to B (-0.2, 0); u_A = -0.01 → A.
+    # Voter 1 at (-0.05, 0), group 1: d²_A = 0.0225, d²_B = 0.0225 → tie, but B's base is
+    #   group 1, so u_B = -0.0225 + 0.1 → B.
+    # Voter 2 at (0.9, 0.9): d²_A = 0.64 + 0.81 = 1.45 → u < u_min = -1 → backs none.
+    voters = make_voters(
+        np.array([[0.0, 0.0], [-0.05, 0.0], [0.9, 0.9]]), ethnicity=np.array([0, 1, 0])
+    )
+    orgs = _orgs([[0.1, 0.0], [-0.2, 0.0]], base=[0, 0b10])
+    params = PartyParameters(ethnic_bonus=0.1, min_utility=-1.0, misery_cap=1.0)
+    count = support_pass(voters, orgs, params, n_groups=2)
+    assert count.choice.tolist() == [0, 1, -1]
+    assert count.weight.tolist() == [1.0, 1.0]
+    # misery: d² to the nearest, capped at 1: 0.01, 0.0225, min(1.45, 1)
+    np.testing.assert_allclose(count.nearest_sq, [0.01, 0.0225, 1.0], rtol=1e-6)
+    np.testing.assert_allclose(count.ethnic_weight, [[1.0, 0.0], [0.0, 1.0]])
+
+
+def test_clan_and_attachment_terms():
+    """b_clan pulls a voter to a leader of its zhuz; b_pid to the organisation it is attached to."""
+    voters = make_voters(np.zeros((2, 2)), zhuz=np.array([2, -1]))
+    voters.attachment[1] = 1
+    # Both organisations at distance 0.1 (d² = 0.01): ties broken by the terms alone.
+    orgs = _orgs([[0.1, 0.0], [-0.1, 0.0]], zhuz=[2, 2])
+    params = PartyParameters(clan_bonus=0.05, attachment_bonus=0.05)
+    orgs.zhuz[1] = 0  # only organisation 0 is led from zhuz 2
+    count = support_pass(voters, orgs, params, n_groups=1)
+    assert count.choice.tolist() == [0, 1]
+
+
+def test_compiled_pass_matches_numpy_reference():
+    """On a random electorate the numba pass and the chunked NumPy reference agree."""
+    rng = np.random.default_rng(3)
+    n = 50_000
+    voters = make_voters(
+        rng.normal(0, 0.5, (n, 2)),
+        ethnicity=rng.integers(0, 3, n),
+        zhuz=rng.integers(-1, 3, n),
+        weight=rng.uniform(0.5, 2.0, n),
+    )
+    voters.attachment[:] = rng.integers(-1, 6, n)
+    orgs = _orgs(
+        rng.uniform(-1, 1, (6, 2)),
+        base=[0b001, 0b010, 0b100, 0b011, 0, 0b111],
+        zhuz=[0, 1, 2, -1, 0, 1],
+        bonus=[0.0, 0.05, -0.02, 0.0, 0.1, 0.0],
+    )
+    params = PartyParameters(
+        ethnic_bonus=0.1, clan_bonus=0.03, attachment_bonus=0.05, min_utility=-0.1
+    )
+    fast = support_pass(voters, orgs, params, n_groups=3)
+    slow = support_pass_numpy(voters, orgs, params, n_groups=3, chunk=7_000)
+    np.testing.assert_array_equal(fast.choice, slow.choice)
+    np.testing.assert_allclose(fast.nearest_sq, slow.nearest_sq, rtol=1e-6)
+    np.testing.assert_allclose(fast.weight, slow.weight, rtol=1e-9)
+    np.testing.assert_allclose(fast.position_sum, slow.position_sum, rtol=1e-9, atol=1e-9)
+    np.testing.assert_allclose(fast.square_sum, slow.square_sum, rtol=1e-9)
+    np.testing.assert_allclose(fast.ethnic_weight, slow.ethnic_weight, rtol=1e-9)
+    assert (fast.choice == -1).any() and (fast.choice >= 0).any()
+
+
+def test_no_organisations_means_capped_misery():
+    """With no organisation every voter backs none and its misery is the cap."""
+    voters = make_voters(np.zeros((4, 2)))
+    params = PartyParameters(misery_cap=0.7)
+    for kernel in (support_pass, support_pass_numpy):
+        count = kernel(voters, _orgs(np.zeros((0, 2))), params, n_groups=1)
+        assert count.choice.tolist() == [-1] * 4
+        np.testing.assert_allclose(count.nearest_sq, 0.7)
