@@ -1,0 +1,368 @@
+"""Who stands: nomination and registration of candidates (MODEL.md §4).
+
+In each single-member district, in this order:
+
+1. **Organisations** nominate where they have support: every living organisation whose
+   backers make up at least ``organisation_support`` of the district's registered voters
+   (backers: a voter's attachment, or, for voters without one, the organisation the
+   voter backs this month, ``world.organisations.choice``). The candidate stands at the
+   organisation's position; ethnicity and zhuz are the modal ones among its backers in
+   the district (a local member of the organisation).
+2. **The regime** (labour collectives and the apparat) endorses one candidate with
+   probability ``endorsement_rate``: the candidate of the strongest co-opted organisation
+   in the district, if there is one; otherwise it nominates a candidate of its own,
+   nominated by a labour collective, positioned ``N(p_regime, σ_p)``, with the ethnicity
+   and zhuz of a voter of the district drawn at random (weighted by voter weight).
+3. **Self-nominated** candidates: ``Poisson(λ)`` per district. They are elites of the pool
+   who belong to no organisation, drawn with probability proportional to ambition, each
+   at most once per election. Fallback, used when the pool (``world.elites``) is absent or
+   used up: a voter of the district drawn at random stands, with that voter's position,
+   ethnicity and zhuz (a local notable).
+
+**Registration filter**: the endorsed candidate is always registered; any other is
+refused with probability ``min(1, ρ0 + ρ1·‖p_c − p_regime‖)`` (the CSCE reported
+arbitrary disqualifications in 1994), and beyond ``max_candidates`` per race the last
+nominated are refused. Refusals are returned so the caller can log them.
+
+The presidential race is one national slate: the incumbent (endorsed, at ``p_regime``,
+of the titular group and the president's zhuz), organisations with the national support
+share, and self-nominated candidates, through the same filter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from polsim.elections.voting import CandidateTable
+from polsim.scenario.schema import ElectionParameters
+from polsim.world.polity import World
+
+__all__ = [
+    "Nominee",
+    "ballot_attachment",
+    "candidate_table",
+    "nominate_districts",
+    "nominate_national",
+    "nominate_state_list",
+    "registration_filter",
+]
+
+NO_CODE = -1
+
+
+@dataclass(frozen=True)
+class Nominee:
+    """One candidate (nominated, then registered or refused)."""
+
+    district: int
+    name: str
+    org: int
+    org_name: str
+    ethnicity: int
+    zhuz: int
+    position: tuple[float, float]
+    endorsed: bool
+    nominated_by: str  # organisation | labour_collective | self | president | incumbent | ballot
+    elite: int = -1
+    spatial: float = 1.0
+    valence: float = 0.0
+
+
+def ballot_attachment(world: World) -> np.ndarray:
+    """Each voter's organisation for the party term: attachment, else this month's backing."""
+    attachment = world.voters.attachment
+    organisations = getattr(world, "organisations", None)
+    choice = getattr(organisations, "choice", None)
+    if choice is None or len(choice) != len(attachment):
+        return attachment
+    return np.where(attachment >= 0, attachment, choice).astype(np.int32)
+
+
+def _living_organisations(world: World) -> dict[int, object]:
+    organisations = getattr(world, "organisations", None)
+    if organisations is None:
+        return {}
+    records = getattr(organisations, "records", organisations)
+    return {int(o.id): o for o in records if getattr(o, "dissolved", None) is None}
+
+
+def _kazakh_code(world: World) -> int:
+    name = world.scenario.population.kazakh_group
+    return world.ethnic_groups.index(name) if name in world.ethnic_groups else NO_CODE
+
+
+def _random_voters(
+    rng: np.random.Generator, by_district: np.ndarray, start: np.ndarray, districts: np.ndarray
+) -> np.ndarray:
+    """One voter (stored-order index) per entry of ``districts``, uniform within it."""
+    size = start[districts + 1] - start[districts]
+    pick = start[districts] + np.floor(rng.random(len(districts)) * size).astype(np.int64)
+    return by_district[np.minimum(pick, start[districts + 1] - 1)]
+
+
+def _regime_position(params: ElectionParameters, rng: np.random.Generator) -> tuple[float, float]:
+    p = np.asarray(params.endorsed_position) + rng.normal(0.0, params.endorsed_position_sd, 2)
+    p = np.clip(p, -1.0, 1.0)
+    return float(p[0]), float(p[1])
+
+
+def _elite_pool(world: World) -> tuple[np.ndarray, np.ndarray]:
+    """Unattached elites and their draw weights (ambition)."""
+    elites = getattr(world, "elites", None)
+    if elites is None or len(elites) == 0:
+        return np.zeros(0, np.int64), np.zeros(0)
+    free = np.flatnonzero(np.asarray(elites.organisation) < 0)
+    weights = np.asarray(elites.ambition, dtype=np.float64)[free]
+    keep = weights > 0
+    return free[keep], weights[keep]
+
+
+def nominate_districts(
+    world: World,
+    district: np.ndarray,
+    names: tuple[str, ...],
+    params: ElectionParameters,
+    rng: np.random.Generator,
+    districts: np.ndarray | None = None,
+) -> list[Nominee]:
+    """Nominate candidates in every district (or in ``districts`` only), district order."""
+    voters = world.voters
+    n_districts = len(names)
+    held = np.arange(n_districts) if districts is None else np.asarray(districts, np.int64)
+    by_district = np.argsort(district, kind="stable")
+    start = np.concatenate(([0], np.cumsum(np.bincount(district, minlength=n_districts))))
+    weight_d = np.bincount(district, weights=voters.weight, minlength=n_districts)
+    organisations = _living_organisations(world)
+    attachment = ballot_attachment(world)
+    support, modal_eth, modal_zhuz = _organisation_support(
+        world, district, attachment, n_districts, weight_d
+    )
+    kazakh = _kazakh_code(world)
+    pool, pool_weight = _elite_pool(world)
+    used = np.zeros(len(pool), dtype=bool)
+    elites = getattr(world, "elites", None)
+    nominees: list[Nominee] = []
+    endorse_draw = rng.random(len(held))
+    n_self = rng.poisson(params.independents_per_district, len(held))
+    for k, d in enumerate(held):
+        d = int(d)
+        slate: list[Nominee] = []
+        coopted: list[tuple[float, int]] = []
+        for o in np.flatnonzero(support[d] >= params.organisation_support):
+            org = organisations.get(int(o))
+            if org is None:
+                continue
+            eth = int(modal_eth[d, o])
+            zhuz = int(modal_zhuz[d, o]) if eth == kazakh else NO_CODE
+            position = tuple(float(v) for v in np.asarray(org.position)[:2])
+            slate.append(
+                Nominee(
+                    d,
+                    f"{names[d]}:{org.name}",
+                    int(o),
+                    str(org.name),
+                    eth,
+                    zhuz,
+                    position,
+                    False,
+                    "organisation",
+                )
+            )
+            if getattr(org, "coopted", False):
+                coopted.append((float(support[d, o]), len(slate) - 1))
+        if endorse_draw[k] < params.endorsement_rate:
+            if coopted:
+                best = max(coopted)[1]
+                slate[best] = replace(slate[best], endorsed=True)
+            else:
+                voter = int(_random_voters(rng, by_district, start, np.array([d]))[0])
+                slate.append(
+                    Nominee(
+                        d,
+                        f"{names[d]}:labour-collective",
+                        NO_CODE,
+                        "",
+                        int(voters.ethnicity[voter]),
+                        int(voters.zhuz[voter]),
+                        _regime_position(params, rng),
+                        True,
+                        "labour_collective",
+                    )
+                )
+        for j in range(int(n_self[k])):
+            free = np.flatnonzero(~used)
+            if len(free) and elites is not None:
+                p = pool_weight[free] / pool_weight[free].sum()
+                pick = int(free[rng.choice(len(free), p=p)])
+                used[pick] = True
+                e = int(pool[pick])
+                slate.append(
+                    Nominee(
+                        d,
+                        f"{names[d]}:elite-{e}",
+                        NO_CODE,
+                        "",
+                        int(elites.ethnicity[e]),
+                        int(elites.zhuz[e]),
+                        tuple(float(v) for v in elites.position[e][:2]),
+                        False,
+                        "self",
+                        elite=e,
+                    )
+                )
+            else:
+                voter = int(_random_voters(rng, by_district, start, np.array([d]))[0])
+                slate.append(
+                    Nominee(
+                        d,
+                        f"{names[d]}:self-{j + 1}",
+                        NO_CODE,
+                        "",
+                        int(voters.ethnicity[voter]),
+                        int(voters.zhuz[voter]),
+                        tuple(float(v) for v in voters.position[voter]),
+                        False,
+                        "self",
+                    )
+                )
+        nominees.extend(slate)
+    return nominees
+
+
+def _organisation_support(
+    world: World,
+    district: np.ndarray,
+    attachment: np.ndarray,
+    n_districts: int,
+    weight_d: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per (district, org): backers' share of the district; modal ethnicity and zhuz."""
+    n_orgs = int(attachment.max(initial=-1)) + 1
+    if n_orgs == 0:
+        empty = np.zeros((n_districts, 0))
+        return empty, empty.astype(np.int64), empty.astype(np.int64)
+    voters = world.voters
+    backs = attachment >= 0
+    cell = district[backs].astype(np.int64) * n_orgs + attachment[backs]
+    w = voters.weight[backs].astype(np.float64)
+    support = (
+        np.bincount(cell, weights=w, minlength=n_districts * n_orgs).reshape(n_districts, n_orgs)
+        / np.maximum(weight_d, 1e-300)[:, None]
+    )
+    n_eth = len(world.ethnic_groups)
+    by_eth = np.bincount(
+        cell * n_eth + voters.ethnicity[backs], weights=w, minlength=n_districts * n_orgs * n_eth
+    )
+    modal_eth = by_eth.reshape(n_districts, n_orgs, n_eth).argmax(axis=2)
+    by_zhuz = np.bincount(
+        cell * 4 + (voters.zhuz[backs].astype(np.int64) + 1),
+        weights=w,
+        minlength=n_districts * n_orgs * 4,
+    ).reshape(n_districts, n_orgs, 4)
+    modal_zhuz = by_zhuz[:, :, 1:].argmax(axis=2)
+    return support, modal_eth, modal_zhuz
+
+
+def nominate_national(
+    world: World, params: ElectionParameters, rng: np.random.Generator
+) -> list[Nominee]:
+    """The presidential slate: incumbent, organisations with national support, self-nominated."""
+    district = np.zeros(len(world.voters), dtype=np.int16)
+    kazakh = _kazakh_code(world)
+    incumbent = Nominee(
+        0,
+        "incumbent",
+        NO_CODE,
+        "",
+        kazakh,
+        int(world.regime.president_zhuz),
+        tuple(float(v) for v in params.endorsed_position),
+        True,
+        "incumbent",
+    )
+    others = nominate_districts(
+        world,
+        district,
+        ("national",),
+        params.model_copy(update={"endorsement_rate": 0.0}),
+        rng,
+    )
+    others = [replace(n, name=n.name.removeprefix("national:")) for n in others]
+    return [incumbent, *others]
+
+
+def nominate_state_list(
+    world: World, count: int, params: ElectionParameters, rng: np.random.Generator
+) -> list[Nominee]:
+    """The head of state's list: ``count`` endorsed nominees (district code -1)."""
+    voters = world.voters
+    pick = np.minimum(np.floor(rng.random(count) * len(voters)).astype(np.int64), len(voters) - 1)
+    return [
+        Nominee(
+            -1,
+            f"state-list:{k + 1}",
+            NO_CODE,
+            "",
+            int(voters.ethnicity[v]),
+            int(voters.zhuz[v]),
+            _regime_position(params, rng),
+            True,
+            "president",
+        )
+        for k, v in enumerate(pick)
+    ]
+
+
+def registration_filter(
+    nominees: list[Nominee],
+    params: ElectionParameters,
+    rng: np.random.Generator,
+    max_candidates: int | None,
+) -> tuple[list[Nominee], list[tuple[Nominee, str]]]:
+    """Register or refuse each nominee; returns (registered, [(refused, reason)])."""
+    p_regime = np.asarray(params.endorsed_position)
+    draws = rng.random(len(nominees))
+    registered: list[Nominee] = []
+    refused: list[tuple[Nominee, str]] = []
+    per_race: dict[int, int] = {}
+    ordered = sorted(
+        range(len(nominees)), key=lambda k: (nominees[k].district, not nominees[k].endorsed, k)
+    )
+    for k in ordered:
+        nominee = nominees[k]
+        if not nominee.endorsed:
+            distance = float(np.hypot(*(np.asarray(nominee.position) - p_regime)))
+            chance = min(1.0, params.refusal_base + params.refusal_distance * distance)
+            if draws[k] < chance:
+                refused.append((nominee, "refused by the electoral commission"))
+                continue
+        if max_candidates is not None and per_race.get(nominee.district, 0) >= max_candidates:
+            refused.append((nominee, f"beyond the {max_candidates} candidate(s) a race admits"))
+            continue
+        per_race[nominee.district] = per_race.get(nominee.district, 0) + 1
+        registered.append(nominee)
+    return registered, refused
+
+
+def candidate_table(nominees: list[Nominee], n_districts: int) -> CandidateTable:
+    """The kernel's candidate arrays; ``nominees`` must be sorted by district."""
+    district = np.array([n.district for n in nominees], dtype=np.int64)
+    if len(district) and np.any(np.diff(district) < 0):
+        raise ValueError("nominees must be sorted by district")
+    counts = (
+        np.bincount(district, minlength=n_districts)
+        if len(district)
+        else np.zeros(n_districts, np.int64)
+    )
+    return CandidateTable(
+        start=np.concatenate(([0], np.cumsum(counts))).astype(np.int64),
+        position=np.array([n.position for n in nominees], dtype=np.float64).reshape(-1, 2),
+        ethnicity=np.array([n.ethnicity for n in nominees], dtype=np.int64),
+        zhuz=np.array([n.zhuz for n in nominees], dtype=np.int64),
+        org=np.array([n.org for n in nominees], dtype=np.int64),
+        endorsed=np.array([n.endorsed for n in nominees], dtype=bool),
+        spatial=np.array([n.spatial for n in nominees], dtype=np.float64),
+        valence=np.array([n.valence for n in nominees], dtype=np.float64),
+    )

@@ -1,0 +1,463 @@
+"""Turnout and vote choice of every voter, counted by polling unit (MODEL.md §4).
+
+**Turnout** is a logit in the voter's covariates plus administrative mobilisation:
+
+``P(vote_i) = logistic(β0 + β_H·H_i + β_G·G_i + β_L·L_i + β_U·urban_i + m·[rural_i] + η_u)``
+
+with hardship ``H``, grievance ``G``, perceived legitimacy ``L_i`` (MODEL.md §1), ``m``
+the apparat's mobilisation of the countryside (the collective and state farms) and
+``η_u ~ N(0, σ_η)`` one draw per polling unit and round (local organisation, weather,
+the zeal of the commission), which gives units the spread of turnouts real returns show.
+
+**Vote choice** is a multinomial logit (McFadden 1974) over the candidates ``c``
+registered in the voter's district:
+
+``U_ic = v_c − a·s_c·‖x_i − p_c‖² + b_eth·[eth_i = eth_c] + b_clan·[zhuz_i = zhuz_c ≥ 0]
++ b_party·[attachment_i = org_c ≥ 0] + b_regime·A_i·[c endorsed] + ε_ic``
+
+with ``ε`` i.i.d. Gumbel, so ``P(i chooses c) = exp(V_ic)/Σ_k exp(V_ik)`` (``V`` the
+deterministic part). ``v_c`` is a valence and ``s_c`` a spatial switch (both 0 for the
+"against" line of a for/against ballot, whose utility is then the constant
+``u_0``; 1 and 0 for a person). ``A_i = L_i·(1 − H_i)`` is the voter's approval of the
+regime. The choice is drawn by **inverse CDF on the softmax**: one uniform ``u_i`` per
+voter, and the chosen candidate is the first whose cumulative probability exceeds
+``u_i``. This is the same distribution as the Gumbel-max trick with one draw per voter
+instead of one per candidate.
+
+Voters are processed in chunks of at most ``chunk`` rows, so memory is bounded by
+``chunk × (candidates in a district)`` and never ``voters × all candidates``. The random
+numbers of turnout and choice come from two generators seeded from the caller's stream,
+each drawn in voter order, so the result does not depend on the chunk size. The numba
+kernel (:func:`_choose_and_count`) adds each voter's weight to its unit's tallies in
+voter order; :func:`choose_reference` is the plain NumPy version that a test compares
+with it.
+
+References
+----------
+McFadden, D. (1974). Conditional logit analysis of qualitative choice behavior. In
+P. Zarembka (ed.), *Frontiers in Econometrics*. Academic Press.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numba
+import numpy as np
+
+from polsim.scenario.schema import ElectionParameters
+
+__all__ = [
+    "Ballot",
+    "CandidateTable",
+    "RoundCount",
+    "approval_totals",
+    "approval_totals_reference",
+    "cast_ballots",
+    "choice_probabilities",
+    "choose_reference",
+    "turnout_probability",
+]
+
+
+@dataclass(frozen=True)
+class Ballot:
+    """The voter columns an election reads, and where each voter votes.
+
+    ``legitimacy`` is ``L_i``; ``district`` and ``unit`` come from
+    :class:`~polsim.elections.districts.Districting`.
+    """
+
+    weight: np.ndarray
+    position: np.ndarray
+    ethnicity: np.ndarray
+    zhuz: np.ndarray
+    attachment: np.ndarray
+    urban: np.ndarray
+    hardship: np.ndarray
+    grievance: np.ndarray
+    legitimacy: np.ndarray
+    district: np.ndarray
+    unit: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.weight)
+
+
+@dataclass(frozen=True)
+class CandidateTable:
+    """Candidates of one round, sorted by district (few rows; plain arrays).
+
+    ``start[d]:start[d + 1]`` are district ``d``'s candidates. Ethnicity, zhuz and org
+    are -1 where the candidate has none; ``spatial`` is 1 for a person and 0 for the
+    "against" line; ``valence`` is added to every voter's utility.
+    """
+
+    start: np.ndarray
+    position: np.ndarray
+    ethnicity: np.ndarray
+    zhuz: np.ndarray
+    org: np.ndarray
+    endorsed: np.ndarray
+    spatial: np.ndarray
+    valence: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.org)
+
+    @property
+    def counts(self) -> np.ndarray:
+        """Candidates per district."""
+        return np.diff(self.start)
+
+
+@dataclass(frozen=True)
+class RoundCount:
+    """Tallies of one round by polling unit.
+
+    ``pair_votes[pair_start[u] + j]`` is the weight of votes for candidate ``j`` of
+    unit ``u``'s district cast in unit ``u``; ``ballots[u]`` the weight of ballots cast.
+    """
+
+    ballots: np.ndarray
+    pair_votes: np.ndarray
+    pair_start: np.ndarray
+
+
+def turnout_probability(
+    ballot: Ballot, rows: slice, unit_shock: np.ndarray, params: ElectionParameters
+) -> np.ndarray:
+    """P(vote) of the voters in ``rows`` (float64)."""
+    urban = ballot.urban[rows]
+    logit = (
+        params.turnout_intercept
+        + params.turnout_hardship * ballot.hardship[rows].astype(np.float64)
+        + params.turnout_grievance * ballot.grievance[rows].astype(np.float64)
+        + params.turnout_legitimacy * ballot.legitimacy[rows].astype(np.float64)
+        + np.where(urban, params.turnout_urban, params.mobilisation)
+        + unit_shock[ballot.unit[rows]]
+    )
+    return 1.0 / (1.0 + np.exp(-logit))
+
+
+def _coefficients(params: ElectionParameters) -> np.ndarray:
+    return np.array(
+        [
+            params.spatial_weight,
+            params.ethnic_bonus,
+            params.clan_bonus,
+            params.party_bonus,
+            params.regime_bonus,
+        ],
+        dtype=np.float64,
+    )
+
+
+def _approval(ballot: Ballot, rows: slice) -> np.ndarray:
+    """A_i = L_i·(1 − H_i)."""
+    return ballot.legitimacy[rows].astype(np.float64) * (
+        1.0 - ballot.hardship[rows].astype(np.float64)
+    )
+
+
+@numba.njit(cache=True, nogil=True)
+def _utility(i, c, px, py, eth, zhuz, att, approval, cand, coef):  # pragma: no cover
+    (_c_start, c_x, c_y, c_eth, c_zhuz, c_org, c_endorsed, c_spatial, c_valence) = cand
+    dx = px[i] - c_x[c]
+    dy = py[i] - c_y[c]
+    u = c_valence[c] - coef[0] * c_spatial[c] * (dx * dx + dy * dy)
+    if c_eth[c] >= 0 and eth[i] == c_eth[c]:
+        u += coef[1]
+    if c_zhuz[c] >= 0 and zhuz[i] == c_zhuz[c]:
+        u += coef[2]
+    if c_org[c] >= 0 and att[i] == c_org[c]:
+        u += coef[3]
+    if c_endorsed[c]:
+        u += coef[4] * approval[i]
+    return u
+
+
+@numba.njit(cache=True, nogil=True)
+def _choose_and_count(
+    px,
+    py,
+    eth,
+    zhuz,
+    att,
+    approval,
+    district,
+    unit,
+    weight,
+    voted,
+    draw,
+    cand,
+    coef,
+    pair_start,
+    choice,
+    ballots,
+    pair_votes,
+):  # pragma: no cover
+    """For each voter who votes: pick a candidate by inverse CDF and add to the tallies."""
+    c_start = cand[0]
+    utility = np.empty(256, dtype=np.float64)
+    for i in range(len(px)):
+        choice[i] = -1
+        if not voted[i]:
+            continue
+        d = district[i]
+        first = c_start[d]
+        n = c_start[d + 1] - first
+        if n == 0:
+            continue
+        top = -np.inf
+        for j in range(n):
+            u = _utility(i, first + j, px, py, eth, zhuz, att, approval, cand, coef)
+            utility[j] = u
+            if u > top:
+                top = u
+        total = 0.0
+        for j in range(n):
+            utility[j] = np.exp(utility[j] - top)
+            total += utility[j]
+        target = draw[i] * total
+        picked = n - 1
+        cumulative = 0.0
+        for j in range(n):
+            cumulative += utility[j]
+            if cumulative > target:
+                picked = j
+                break
+        choice[i] = first + picked
+        w = np.float64(weight[i])
+        ballots[unit[i]] += w
+        pair_votes[pair_start[unit[i]] + picked] += w
+
+
+def _candidate_arrays(candidates: CandidateTable) -> tuple[np.ndarray, ...]:
+    if int(candidates.counts.max(initial=0)) > 256:
+        raise ValueError("a district may have at most 256 candidates")
+    return (
+        np.ascontiguousarray(candidates.start, dtype=np.int64),
+        np.ascontiguousarray(candidates.position[:, 0], dtype=np.float64),
+        np.ascontiguousarray(candidates.position[:, 1], dtype=np.float64),
+        np.ascontiguousarray(candidates.ethnicity, dtype=np.int64),
+        np.ascontiguousarray(candidates.zhuz, dtype=np.int64),
+        np.ascontiguousarray(candidates.org, dtype=np.int64),
+        np.ascontiguousarray(candidates.endorsed, dtype=np.bool_),
+        np.ascontiguousarray(candidates.spatial, dtype=np.float64),
+        np.ascontiguousarray(candidates.valence, dtype=np.float64),
+    )
+
+
+def choice_probabilities(
+    ballot: Ballot, rows: slice, candidates: CandidateTable, params: ElectionParameters
+) -> tuple[np.ndarray, np.ndarray]:
+    """Softmax choice probabilities of the voters in ``rows`` over their district's slate.
+
+    Returns ``(probabilities, first)``: a ``(rows, K)`` array (K the largest slate;
+    padding columns are 0) and each voter's first global candidate index.
+    """
+    utility, first, valid = _utility_matrix(ballot, rows, candidates, params)
+    top = np.max(utility, axis=1, keepdims=True)
+    top = np.where(np.isfinite(top), top, 0.0)
+    expo = np.where(valid, np.exp(utility - top), 0.0)
+    total = expo.sum(axis=1, keepdims=True)
+    return np.divide(expo, total, out=np.zeros_like(expo), where=total > 0), first
+
+
+def _utility_matrix(
+    ballot: Ballot, rows: slice, candidates: CandidateTable, params: ElectionParameters
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    coef = _coefficients(params)
+    start = candidates.start
+    district = ballot.district[rows].astype(np.int64)
+    first = start[district]
+    count = start[district + 1] - first
+    width = max(int(candidates.counts.max(initial=0)), 1)
+    column = np.arange(width)
+    valid = column[None, :] < count[:, None]
+    c = np.where(valid, first[:, None] + column[None, :], 0)
+    if len(candidates) == 0:
+        return np.full((len(district), width), -np.inf), first, valid
+    position = ballot.position[rows].astype(np.float64)
+    dx = position[:, 0:1] - candidates.position[c, 0].astype(np.float64)
+    dy = position[:, 1:2] - candidates.position[c, 1].astype(np.float64)
+    u = candidates.valence[c] - coef[0] * candidates.spatial[c] * (dx * dx + dy * dy)
+    c_eth = candidates.ethnicity[c]
+    u = u + np.where((c_eth >= 0) & (ballot.ethnicity[rows, None] == c_eth), coef[1], 0.0)
+    c_zhuz = candidates.zhuz[c]
+    u = u + np.where((c_zhuz >= 0) & (ballot.zhuz[rows, None] == c_zhuz), coef[2], 0.0)
+    c_org = candidates.org[c]
+    u = u + np.where((c_org >= 0) & (ballot.attachment[rows, None] == c_org), coef[3], 0.0)
+    approval = _approval(ballot, rows)
+    u = u + np.where(candidates.endorsed[c], coef[4] * approval[:, None], 0.0)
+    return np.where(valid, u, -np.inf), first, valid
+
+
+def choose_reference(
+    ballot: Ballot,
+    rows: slice,
+    candidates: CandidateTable,
+    params: ElectionParameters,
+    voted: np.ndarray,
+    draw: np.ndarray,
+) -> np.ndarray:
+    """NumPy reference of the kernel's choice: global candidate index, or -1."""
+    utility, first, valid = _utility_matrix(ballot, rows, candidates, params)
+    count = valid.sum(axis=1)
+    top = np.max(utility, axis=1, keepdims=True)
+    top = np.where(np.isfinite(top), top, 0.0)
+    expo = np.where(valid, np.exp(utility - top), 0.0)
+    cumulative = np.cumsum(expo, axis=1)
+    target = draw * cumulative[:, -1]
+    picked = np.minimum((cumulative <= target[:, None]).sum(axis=1), np.maximum(count - 1, 0))
+    return np.where(voted & (count > 0), first + picked, -1)
+
+
+def cast_ballots(
+    ballot: Ballot,
+    candidates: CandidateTable,
+    unit_district: np.ndarray,
+    params: ElectionParameters,
+    rng: np.random.Generator,
+    chunk: int | None = None,
+) -> tuple[RoundCount, np.ndarray]:
+    """Draw turnout and vote choice for every voter and count them by polling unit.
+
+    Only voters of districts with candidates take part. Returns the tallies and the
+    voted mask (the same voters cast the state-list ballot on the same day).
+    """
+    n = len(ballot)
+    chunk = params.chunk_voters if chunk is None else int(chunk)
+    n_units = len(unit_district)
+    unit_shock = rng.normal(0.0, params.unit_turnout_sd, n_units) if n_units else np.zeros(0)
+    turnout_rng = np.random.Generator(np.random.PCG64(rng.integers(0, 2**63)))
+    choice_rng = np.random.Generator(np.random.PCG64(rng.integers(0, 2**63)))
+    slate = candidates.counts[unit_district]
+    pair_start = np.concatenate(([0], np.cumsum(slate)))
+    ballots = np.zeros(n_units, dtype=np.float64)
+    pair_votes = np.zeros(int(pair_start[-1]), dtype=np.float64)
+    cand = _candidate_arrays(candidates)
+    coef = _coefficients(params)
+    voted_all = np.zeros(n, dtype=np.bool_)
+    choice = np.empty(min(chunk, max(n, 1)), dtype=np.int64)
+    for lo in range(0, n, chunk):
+        rows = slice(lo, min(lo + chunk, n))
+        m = rows.stop - rows.start
+        p_vote = turnout_probability(ballot, rows, unit_shock, params)
+        voted = turnout_rng.random(m) < p_vote
+        voted &= candidates.counts[ballot.district[rows]] > 0
+        voted_all[rows] = voted
+        draw = choice_rng.random(m)
+        _choose_and_count(
+            np.ascontiguousarray(ballot.position[rows, 0]),
+            np.ascontiguousarray(ballot.position[rows, 1]),
+            ballot.ethnicity[rows],
+            ballot.zhuz[rows],
+            ballot.attachment[rows],
+            _approval(ballot, rows),
+            ballot.district[rows],
+            ballot.unit[rows],
+            ballot.weight[rows],
+            voted,
+            draw,
+            cand,
+            coef,
+            pair_start,
+            choice[:m],
+            ballots,
+            pair_votes,
+        )
+    return RoundCount(ballots, pair_votes, pair_start), voted_all
+
+
+# --- approval ballots (the state list) ---------------------------------------------------
+
+
+@numba.njit(cache=True, nogil=True)
+def _approval_kernel(
+    px, py, eth, zhuz, att, approval, weight, voted, cand, coef, cutoff, totals
+):  # pragma: no cover
+    (_c_start, c_x, c_y, c_eth, c_zhuz, c_org, c_endorsed, c_spatial, c_valence) = cand
+    n_cand = len(c_x)
+    for i in range(len(px)):
+        if not voted[i]:
+            continue
+        w = np.float64(weight[i])
+        xi = np.float64(px[i])
+        yi = np.float64(py[i])
+        regime = coef[4] * approval[i]
+        for c in range(n_cand):
+            dx = xi - c_x[c]
+            dy = yi - c_y[c]
+            u = c_valence[c] - coef[0] * c_spatial[c] * (dx * dx + dy * dy)
+            if c_eth[c] >= 0 and eth[i] == c_eth[c]:
+                u += coef[1]
+            if c_zhuz[c] >= 0 and zhuz[i] == c_zhuz[c]:
+                u += coef[2]
+            if c_org[c] >= 0 and att[i] == c_org[c]:
+                u += coef[3]
+            if c_endorsed[c]:
+                u += regime
+            totals[c] += w / (1.0 + np.exp(cutoff - u))
+
+
+def approval_totals(
+    ballot: Ballot,
+    candidates: CandidateTable,
+    voted: np.ndarray,
+    params: ElectionParameters,
+    chunk: int | None = None,
+) -> np.ndarray:
+    """Expected approvals of each nominee on a nationwide list (the state list).
+
+    A voter who votes approves nominee ``c`` with probability ``logistic(U_ic − c0)``
+    (``c0`` = ``state_list_cutoff``; ``U`` without the Gumbel term). Approvals are
+    counted as their expectation: with tens of nominees and thousands of voters per
+    nominee the sum of the Bernoulli draws is within a fraction of a percent of it.
+    Departure: no ballot of the list is drawn, so no ballot stuffing acts on it.
+    """
+    n = len(ballot)
+    chunk = params.chunk_voters if chunk is None else int(chunk)
+    cand = _candidate_arrays(candidates)
+    coef = _coefficients(params)
+    totals = np.zeros(len(candidates), dtype=np.float64)
+    for lo in range(0, n, chunk):
+        rows = slice(lo, min(lo + chunk, n))
+        _approval_kernel(
+            np.ascontiguousarray(ballot.position[rows, 0]),
+            np.ascontiguousarray(ballot.position[rows, 1]),
+            ballot.ethnicity[rows],
+            ballot.zhuz[rows],
+            ballot.attachment[rows],
+            _approval(ballot, rows),
+            ballot.weight[rows],
+            voted[rows],
+            cand,
+            coef,
+            float(params.state_list_cutoff),
+            totals,
+        )
+    return totals
+
+
+def approval_totals_reference(
+    ballot: Ballot, candidates: CandidateTable, voted: np.ndarray, params: ElectionParameters
+) -> np.ndarray:
+    """NumPy reference of :func:`approval_totals` (all voters at once)."""
+    rows = slice(0, len(ballot))
+    national = CandidateTable(
+        start=np.array([0, len(candidates)]),
+        position=candidates.position,
+        ethnicity=candidates.ethnicity,
+        zhuz=candidates.zhuz,
+        org=candidates.org,
+        endorsed=candidates.endorsed,
+        spatial=candidates.spatial,
+        valence=candidates.valence,
+    )
+    everyone = Ballot(**{**ballot.__dict__, "district": np.zeros(len(ballot), np.int64)})
+    utility, _, _ = _utility_matrix(everyone, rows, national, params)
+    p = 1.0 / (1.0 + np.exp(params.state_list_cutoff - utility))
+    w = np.where(voted, ballot.weight.astype(np.float64), 0.0)
+    return w @ p
