@@ -30,6 +30,7 @@ from polsim.engine.calendar import Month
 from polsim.engine.simulation import Simulation
 from polsim.errors import UserInputError
 from polsim.output.rundir import file_sha256, write_run_dir
+from polsim.parties.series import organisations_table
 from polsim.scenario.loader import load_scenario, scenario_hash
 from polsim.scenario.schema import Scenario
 
@@ -147,9 +148,15 @@ def simulate(
     simulation = Simulation(model, seed, n_voters, last)
     simulation.run(on_month)
     finished = datetime.now(UTC)
+    # Imported here: polsim.elections reads the scenario schema, which must load after engine.
+    from polsim.elections.hold import results_table, units_table
+
     tables = {
         "series": simulation.recorder.to_table(),
         "events": _events_table(simulation),
+        "results": results_table(simulation.world),
+        "units": units_table(simulation.world),
+        "organisations": organisations_table(simulation.world),
     }
     seed_record = int(seed) if isinstance(seed, int | np.integer) else _seed_record(seed)
     manifest = {

@@ -77,7 +77,7 @@ def run_command(
             command=command,
         )
     path = run.save(folder, force=force)
-    _print_summary(run.manifest_record, run.series, path)
+    _print_summary(run.manifest_record, run.series, run.events, path)
 
 
 @app.command("scenarios")
@@ -131,6 +131,237 @@ def seats_command(
         out.print(result)
 
 
+# --------------------------------------------------------------------------- experiments
+# Thin wrappers over polsim.experiments (imported lazily: the CLI starts fast).
+
+ScenarioArg = Annotated[str, typer.Argument(help="A built-in scenario name or a YAML file.")]
+ParamOpt = Annotated[
+    list[str] | None,
+    typer.Option("--param", help="NAME=LO:HI[:K], a dotted scenario path and its range."),
+]
+MetricOpt = Annotated[
+    list[str] | None,
+    typer.Option("--metric", help="Extra metric to store, e.g. mean:active_share."),
+]
+SeedOpt = Annotated[int, typer.Option(help="Master seed; run r uses SeedSequence(seed).spawn.")]
+VotersOpt = Annotated[str | None, typer.Option(help="Synthetic voters per run, e.g. 2000.")]
+UntilOpt = Annotated[str | None, typer.Option(help="Last month to simulate, YYYY-MM.")]
+OutOpt = Annotated[
+    Path | None, typer.Option("--out", help="Experiment folder (default experiments/<name>).")
+]
+DaskOpt = Annotated[
+    str | None, typer.Option("--dask", help="'local' (a LocalCluster) or tcp://HOST:PORT.")
+]
+WorkersOpt = Annotated[int | None, typer.Option(help="Worker processes (default: all cores).")]
+QuietOpt = Annotated[bool, typer.Option(help="No progress bar.")]
+
+
+@app.command("ensemble")
+def ensemble_command(
+    scenario: ScenarioArg,
+    runs: Annotated[int, typer.Option(help="Replications (one seed each).")] = 10,
+    seed: SeedOpt = 0,
+    voters: VotersOpt = None,
+    until: UntilOpt = None,
+    metric: MetricOpt = None,
+    out_dir: OutOpt = None,
+    dask: DaskOpt = None,
+    workers: WorkersOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Run a scenario many times (resumable: re-run the same command to continue)."""
+    from polsim.experiments import ensemble
+    from polsim.experiments.reporting import experiment_summary, run_progress
+
+    with run_progress(console, f"ensemble {scenario}", quiet) as progress:
+        result = ensemble(
+            scenario,
+            runs,
+            seed=seed,
+            voters=voters,
+            until=until,
+            metrics=metric or [],
+            out=out_dir,
+            dask=dask,
+            workers=workers,
+            on_progress=progress,
+        )
+    out.print(experiment_summary(result))
+    out.print(f"Experiment folder: {result.path}")
+
+
+@app.command("sweep")
+def sweep_command(
+    scenario: ScenarioArg,
+    param: ParamOpt = None,
+    design: Annotated[str, typer.Option(help="factorial, lhs, sobol or morris.")] = "factorial",
+    samples: Annotated[
+        int | None, typer.Option(help="LHS points, Sobol' base N, or Morris trajectories.")
+    ] = None,
+    runs: Annotated[int, typer.Option(help="Replications per point.")] = 1,
+    seed: SeedOpt = 0,
+    voters: VotersOpt = None,
+    until: UntilOpt = None,
+    metric: MetricOpt = None,
+    out_dir: OutOpt = None,
+    dask: DaskOpt = None,
+    workers: WorkersOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Sweep parameters over a design (resumable: re-run the same command to continue)."""
+    from polsim.experiments import sweep
+    from polsim.experiments.reporting import experiment_summary, run_progress
+
+    with run_progress(console, f"{design} sweep {scenario}", quiet) as progress:
+        result = sweep(
+            scenario,
+            param or [],
+            design=design,
+            samples=samples,
+            runs=runs,
+            seed=seed,
+            voters=voters,
+            until=until,
+            metrics=metric or [],
+            out=out_dir,
+            dask=dask,
+            workers=workers,
+            on_progress=progress,
+        )
+    out.print(experiment_summary(result))
+    out.print(f"Experiment folder: {result.path}")
+
+
+@app.command("sensitivity")
+def sensitivity_command(
+    scenario: ScenarioArg,
+    output: Annotated[
+        list[str], typer.Option("--output", help="Metric to analyse, e.g. mean:active_share.")
+    ],
+    param: ParamOpt = None,
+    method: Annotated[str, typer.Option(help="sobol or morris.")] = "sobol",
+    samples: Annotated[
+        int | None, typer.Option(help="Sobol' base N (a power of two) or Morris trajectories.")
+    ] = None,
+    runs: Annotated[int, typer.Option(help="Replications per point (averaged).")] = 1,
+    seed: SeedOpt = 0,
+    voters: VotersOpt = None,
+    until: UntilOpt = None,
+    out_dir: OutOpt = None,
+    dask: DaskOpt = None,
+    workers: WorkersOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Sobol' or Morris sensitivity indices of metrics, with confidence intervals."""
+    from polsim.experiments.reporting import experiment_summary, run_progress, sensitivity_table
+    from polsim.experiments.sensitivity import sensitivity
+
+    with run_progress(console, f"{method} sensitivity {scenario}", quiet) as progress:
+        result = sensitivity(
+            scenario,
+            param or [],
+            output,
+            method=method,
+            samples=samples,
+            runs=runs,
+            seed=seed,
+            voters=voters,
+            until=until,
+            out=out_dir,
+            dask=dask,
+            workers=workers,
+            on_progress=progress,
+        )
+    out.print(sensitivity_table(result))
+    if result.experiment is not None:
+        out.print(experiment_summary(result.experiment))
+        out.print(f"Experiment folder: {result.experiment.path} (sensitivity.json, .parquet)")
+
+
+@app.command("calibrate")
+def calibrate_command(
+    scenario: ScenarioArg,
+    targets: Annotated[Path, typer.Option(help="YAML/JSON file: metric -> {value, sd}.")],
+    param: ParamOpt = None,
+    particles: Annotated[int, typer.Option(help="ABC-SMC population size.")] = 100,
+    generations: Annotated[int, typer.Option(help="ABC-SMC generations after the prior.")] = 4,
+    quantile: Annotated[float, typer.Option(help="Tolerance quantile per generation.")] = 0.5,
+    seed: SeedOpt = 0,
+    voters: VotersOpt = None,
+    until: UntilOpt = None,
+    out_dir: OutOpt = None,
+    dask: DaskOpt = None,
+    workers: WorkersOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Fit parameters (uniform priors from --param) to targets by ABC-SMC."""
+    from polsim.experiments.calibration import calibrate
+    from polsim.experiments.reporting import calibration_table, run_progress
+
+    with run_progress(console, f"ABC-SMC {scenario}", quiet) as progress:
+        result = calibrate(
+            scenario,
+            param or [],
+            targets,
+            particles=particles,
+            generations=generations,
+            quantile=quantile,
+            seed=seed,
+            voters=voters,
+            until=until,
+            out=out_dir,
+            dask=dask,
+            workers=workers,
+            on_progress=progress,
+        )
+    out.print(calibration_table(result))
+    abc = result.abc
+    early = " (stopped early: tolerance unreachable)" if abc.stopped_early else ""
+    out.print(
+        f"ABC-SMC: {abc.simulations} simulations ({result.skipped} already complete), "
+        f"{len(abc.epsilons) - 1} generations{early}, final tolerance {abc.epsilons[-1]:.4g}, "
+        f"ESS {abc.effective_sample_size:.0f}, on {result.backend}"
+    )
+    out.print(f"Experiment folder: {result.path} (posterior.parquet, calibration.json)")
+
+
+@app.command("compare")
+def compare_command(
+    a: Annotated[str, typer.Argument(help="Experiment folder (an ensemble) or a scenario.")],
+    b: Annotated[str, typer.Argument(help="Experiment folder (an ensemble) or a scenario.")],
+    metric: MetricOpt = None,
+    runs: Annotated[int, typer.Option(help="Replications when A and B are scenarios.")] = 10,
+    seed: SeedOpt = 0,
+    voters: VotersOpt = None,
+    until: UntilOpt = None,
+    out_dir: OutOpt = None,
+    dask: DaskOpt = None,
+    workers: WorkersOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Difference B − A of each metric with a t confidence interval (paired when seeds match)."""
+    from polsim.experiments.compare import compare
+    from polsim.experiments.reporting import comparison_table, run_progress
+
+    with run_progress(console, f"compare {a} {b}", quiet) as progress:
+        result = compare(
+            a,
+            b,
+            metrics=metric or [],
+            runs=runs,
+            seed=seed,
+            voters=voters,
+            until=until,
+            out=out_dir,
+            dask=dask,
+            workers=workers,
+            on_progress=progress,
+        )
+    out.print(comparison_table(result))
+    kind = "paired t (same seeds)" if result.paired else "Welch t"
+    out.print(f"{kind} intervals at {result.conf_level:.0%}; results in {result.path}")
+
+
 def _months_to_run(model: Scenario, until: str | None) -> int:
     from polsim.api import _parse_until
 
@@ -151,7 +382,14 @@ def _progress(quiet: bool) -> Progress:
     )
 
 
-def _print_summary(manifest: dict, series, path: Path) -> None:
+def _print_summary(manifest: dict, series, events, path: Path) -> None:
+    from polsim.output.timeline import key_events
+
+    timeline = key_events(events)
+    if timeline:
+        out.print("[bold]Timeline[/bold]")
+        for line in timeline:
+            out.print(f"  {line}", markup=False, highlight=False)
     peak = series["active_share"].max() if len(series) else 0.0
     out.print(
         f"[bold]{manifest['scenario']}[/bold] seed {manifest['seed']}: "

@@ -20,13 +20,24 @@ from typing import Any, ClassVar
 from polsim.engine.calendar import Month
 
 __all__ = [
+    "CandidateRegistrationRefused",
+    "Coopted",
+    "ElectionHeld",
     "Event",
     "EventLog",
     "InstitutionChanged",
     "MobilisationSubsided",
     "MobilisationWave",
+    "PartiesMerged",
+    "PartyDissolved",
+    "PartyFounded",
+    "PartySplit",
+    "RegistrationRefused",
+    "RepeatElectionCalled",
     "RunEnded",
     "RunStarted",
+    "RunoffHeld",
+    "TieBroken",
     "event_types",
     "register_event",
 ]
@@ -71,6 +82,9 @@ def event_types() -> dict[str, type[Event]]:
 
 def register_event(cls: type[Event]) -> type[Event]:
     """Class decorator that names an event type and adds it to the catalogue."""
+    if "kind" in {f.name for f in fields(cls)}:
+        # A field called `kind` would hide the event's type name on every instance.
+        raise TypeError(f"event {cls.__name__} may not have a field named 'kind'")
     cls.kind = cls.__name__
     _REGISTRY[cls.__name__] = cls
     return cls
@@ -120,6 +134,255 @@ class MobilisationSubsided(Event):
 
     oblast: str
     active_share: float
+
+
+# --- organisations (MODEL.md §2; polsim.parties)
+
+
+@register_event
+@dataclass(frozen=True, kw_only=True)
+class PartyFounded(Event):
+    """An organisation was founded: by an elite (birth), by a movement's sub-leader
+    (spawn), or on its historical date (history)."""
+
+    organisation: int
+    name: str
+    org_kind: str
+    leader: int
+    ethnic_base: str
+    parents: tuple[int, ...] = ()
+    origin: str = "birth"
+
+
+@register_event
+@dataclass(frozen=True, kw_only=True)
+class PartySplit(Event):
+    """A rival leader left an organisation with one side of its supporters."""
+
+    parent: int
+    child: int
+    leader: int
+    members_moved: float
+    members_left: float
+
+
+@register_event
+@dataclass(frozen=True, kw_only=True)
+class PartiesMerged(Event):
+    """Organisations merged into a new one (their union, with all their members)."""
+
+    parents: tuple[int, ...]
+    merged: int
+    members: float
+    ethnic_base: str
+
+
+@register_event
+@dataclass(frozen=True, kw_only=True)
+class PartyDissolved(Event):
+    """An organisation ceased: fitness below τ (failed), or on its historical date."""
+
+    organisation: int
+    reason: str
+    fitness: float
+
+
+@register_event
+@dataclass(frozen=True, kw_only=True)
+class Coopted(Event):
+    """An organisation's leader accepted the regime's offer of sanction and resources."""
+
+    organisation: int
+    leader: int
+    resources: float
+
+
+@register_event
+@dataclass(frozen=True, kw_only=True)
+class RegistrationRefused(Event):
+    """The authorities refused to register an organisation beyond the regime's tolerance."""
+
+    organisation: int
+    distance: float
+
+
+# --- elections (MODEL.md §4; polsim.elections)
+
+
+@register_event
+@dataclass(frozen=True, kw_only=True)
+class ElectionHeld(Event):
+    """An election (or a repeat of some of its districts) was held and counted."""
+
+    election: str
+    body: str
+    formula: str
+    rounds: int
+    turnout: float
+    seats: int
+    seats_filled: int
+    candidates: int
+
+
+@register_event
+@dataclass(frozen=True, kw_only=True)
+class RunoffHeld(Event):
+    """A second round was held between the leading candidates of a race."""
+
+    election: str
+    district: str
+    candidates: tuple[str, ...]
+    winner: str
+    turnout: float
+
+
+@register_event
+@dataclass(frozen=True, kw_only=True)
+class RepeatElectionCalled(Event):
+    """Races were void (turnout below the validity rule, or no valid candidate)."""
+
+    election: str
+    districts: tuple[str, ...]
+    reason: str
+    held_on: str
+
+
+@register_event
+@dataclass(frozen=True, kw_only=True)
+class TieBroken(Event):
+    """A tie in a count was broken by lot."""
+
+    election: str
+    district: str
+    stage: str
+    contenders: tuple[str, ...]
+    winners: tuple[str, ...]
+
+
+@register_event
+@dataclass(frozen=True, kw_only=True)
+class CandidateRegistrationRefused(Event):
+    """The electoral commission refused to register a nominee."""
+
+    election: str
+    district: str
+    candidate: str
+    org: int
+    reason: str
+
+
+# --- the state (MODEL.md §3; polsim.state)
+
+
+@register_event
+@dataclass(frozen=True, kw_only=True)
+class DeputyResigned(Event):
+    """A deputy gave up the mandate."""
+
+    body: str
+    level: str
+    deputy: int
+    legitimacy: float
+
+
+@register_event
+@dataclass(frozen=True, kw_only=True)
+class DissolutionVote(Event):
+    """A body voted on dissolving itself."""
+
+    body: str
+    yes: int
+    no: int
+    carried: bool
+
+
+@register_event
+@dataclass(frozen=True, kw_only=True)
+class BodyDissolved(Event):
+    """A legislative body dissolved itself (by vote, or left inquorate)."""
+
+    body: str
+    level: str
+    resigned: int
+    how: str
+
+
+@register_event
+@dataclass(frozen=True, kw_only=True)
+class BodyRenewed(Event):
+    """A body was re-formed by an election."""
+
+    body: str
+    level: str
+    election: str
+
+
+@register_event
+@dataclass(frozen=True, kw_only=True)
+class ElectionCalled(Event):
+    """An election was called, with the month it will be held."""
+
+    election: str
+    body: str
+    held_on: str
+    reason: str
+
+
+@register_event
+@dataclass(frozen=True, kw_only=True)
+class CampaignStarted(Event):
+    """The president began pressing the legislatures toward new elections."""
+
+    approval: float
+    national_legitimacy: float
+    reason: str
+
+
+@register_event
+@dataclass(frozen=True, kw_only=True)
+class PatronageDistributed(Event):
+    """Posts changed hands this month, counted by the recipients' zhuz."""
+
+    posts: int
+    by_zhuz: tuple[int, ...]
+    non_kazakh: int
+
+
+@register_event
+@dataclass(frozen=True, kw_only=True)
+class PresidentialChoice(Event):
+    """Facing a due election, the president chose to hold it, hold it early, or seek an
+    extension of the term by referendum."""
+
+    choice: str
+    risk_of_losing: float
+    expected_share: float
+
+
+@register_event
+@dataclass(frozen=True, kw_only=True)
+class PowerTransferred(Event):
+    """The presidency changed hands."""
+
+    reason: str
+    successor: str
+
+
+@register_event
+@dataclass(frozen=True, kw_only=True)
+class EliteDefection(Event):
+    """A share of the elite pool turned against the president."""
+
+    defected_share: float
+
+
+@register_event
+@dataclass(frozen=True, kw_only=True)
+class ViolentEpisode(Event):
+    """Violence broke out in an oblast."""
+
+    oblast: str
+    tension: float
 
 
 class EventLog:

@@ -15,17 +15,24 @@ from polsim.engine.events import EventLog, RunEnded, RunStarted
 from polsim.engine.recorder import Recorder
 from polsim.engine.schedule import MONTHLY_MECHANISMS, Mechanism
 from polsim.engine.streams import RandomStreams
+from polsim.parties.elite_pool import draw_elites
+from polsim.parties.organisations import Organisations
+from polsim.parties.series import party_system_series
 from polsim.scenario.schema import ZHUZES, Scenario
 from polsim.society.aggregates import society_series
 from polsim.society.synthesis import synthesise_voters
+from polsim.state.cascade import erdos_renyi_edges
 from polsim.state.institutions import initial_institutions
+from polsim.state.legislatures import build_legislatures
+from polsim.state.president import build_presidency
+from polsim.state.series import state_series
 from polsim.world.polity import RegimeState, SocietyState, World
 from polsim.world.voters import NO_ZHUZ
 
 __all__ = ["Simulation", "build_world"]
 
 #: Probes whose values make up each monthly row of ``series.parquet``.
-SERIES_PROBES = (society_series,)
+SERIES_PROBES = (society_series, party_system_series, state_series)
 
 
 def build_world(scenario: Scenario, n_voters: int, streams: RandomStreams) -> World:
@@ -33,7 +40,7 @@ def build_world(scenario: Scenario, n_voters: int, streams: RandomStreams) -> Wo
     voters = synthesise_voters(scenario, n_voters, streams.get("society.synthesis"))
     regime = scenario.regime
     president_zhuz = ZHUZES.index(regime.president_zhuz) if regime.president_zhuz else NO_ZHUZ
-    return World(
+    world = World(
         scenario=scenario,
         date=scenario.start,
         voters=voters,
@@ -47,7 +54,28 @@ def build_world(scenario: Scenario, n_voters: int, streams: RandomStreams) -> Wo
         institutions=initial_institutions(scenario),
         ethnic_groups=tuple(g.name for g in scenario.population.ethnic_groups),
         oblasts=tuple(o.name for o in scenario.population.oblasts),
+        # Historical organisations enter through the parties.history mechanism.
+        elites=draw_elites(scenario, voters, streams.get("parties.elites")),
+        organisations=Organisations(len(voters)),
     )
+    _build_state(world, streams.get("state.build"))
+    return world
+
+
+def _build_state(world: World, rng: np.random.Generator) -> None:
+    """The presidency and the legislatures at the start (MODEL.md §3)."""
+    scenario = world.scenario
+    ids = {o.historical_id: o.id for o in world.organisations if o.historical_id}
+    world.presidency = build_presidency(scenario, ids)
+    world.presidency.elite_contacts = erdos_renyi_edges(
+        len(world.elites), scenario.state.patronage.defection_degree, rng
+    )
+    world.regime.repression *= scenario.counterfactuals.repression
+    params = scenario.state.legislatures
+    if params is not None:
+        world.legislatures = build_legislatures(
+            params, world.oblasts, scenario.start, world.elites.loyalty, rng
+        )
 
 
 class Simulation:

@@ -6,6 +6,10 @@ penalty for Kazakhs of a zhuz other than the president's:
 
 ``L_i = clip(L − penalty_ethnic(i) − clan_penalty·[zhuz_i ≠ zhuz_president], 0, 1)``
 
+A voter who backs an organisation the regime has co-opted sees the regime as more
+legitimate by ``cooptation_legitimacy``: co-optation buys representation, and with it
+acceptance (Gandhi & Przeworski 2006). The voter's organisation is last month's.
+
 Grievance follows Epstein's civil-violence model, ``G_i = H_i·(1 − L_i)``.
 """
 
@@ -19,7 +23,7 @@ from polsim.scenario.schema import ZHUZES
 from polsim.world.polity import World
 from polsim.world.voters import NO_ZHUZ
 
-__all__ = ["perceived_legitimacy_table", "update_grievance"]
+__all__ = ["backs_organisation", "perceived_legitimacy_table", "update_grievance"]
 
 
 def perceived_legitimacy_table(world: World) -> np.ndarray:
@@ -40,4 +44,23 @@ def update_grievance(world: World, rng: np.random.Generator, date: Month) -> lis
     voters = world.voters
     distrust = (1.0 - perceived_legitimacy_table(world)).astype(np.float32)
     np.multiply(voters.hardship, distrust[voters.ethnicity, voters.zhuz + 1], out=voters.grievance)
+    bonus = world.scenario.society.cooptation_legitimacy
+    if bonus > 0:
+        backs_coopted = backs_organisation(world, coopted=True)
+        if backs_coopted.any():
+            legitimacy = (
+                1.0 - distrust[voters.ethnicity[backs_coopted], voters.zhuz[backs_coopted] + 1]
+            )
+            boosted = np.minimum(1.0, legitimacy + np.float32(bonus))
+            voters.grievance[backs_coopted] = voters.hardship[backs_coopted] * (1.0 - boosted)
     return []
+
+
+def backs_organisation(world: World, coopted: bool) -> np.ndarray:
+    """Voters who back (this month) an alive organisation that is, or is not, co-opted."""
+    orgs = world.organisations
+    choice = orgs.choice
+    if not orgs.records or len(choice) != len(world.voters):
+        return np.zeros(len(world.voters), bool)
+    flag = np.array([o.coopted == coopted and o.alive for o in orgs.records] + [False])
+    return flag[np.where(choice >= 0, choice, len(orgs.records))]

@@ -4,7 +4,10 @@ A voter is *willing* when its grievance, net of the risk it sees in repression, 
 its private threshold: ``G_i − R_i·P > T_i`` (Epstein 2002). A willing voter acts in
 public only when the active share of its oblast is at least its bandwagon threshold
 ``b_i`` (Granovetter 1978); the gap between private willingness and public action is
-Kuran's (1991) preference falsification.
+Kuran's (1991) preference falsification. Organisations the regime has not co-opted are
+mobilising structures: backing one lowers the private threshold by δ
+(``organised_discount``; McCarthy & Zald 1977, McAdam 1982), so a co-opted movement
+mobilises nobody.
 
 Each month the active share of an oblast moves to the equilibrium of Granovetter's
 threshold model that the previous month's share leads to: upward to the smallest
@@ -26,6 +29,7 @@ import numpy as np
 
 from polsim.engine.calendar import Month
 from polsim.engine.events import Event, MobilisationSubsided, MobilisationWave
+from polsim.society.grievance import backs_organisation
 from polsim.world.polity import World
 
 __all__ = ["granovetter_equilibrium", "mobilise", "threshold_equilibrium"]
@@ -105,6 +109,13 @@ def mobilise(world: World, rng: np.random.Generator, date: Month) -> list[Event]
     voters = world.voters
     repression = np.float32(world.regime.repression)
     willing = voters.grievance - voters.risk_aversion * repression > voters.activation_threshold
+    discount = world.scenario.society.mobilisation.organised_discount
+    if discount > 0:
+        organised = backs_organisation(world, coopted=False)
+        willing |= organised & (
+            voters.grievance - voters.risk_aversion * repression
+            > voters.activation_threshold - np.float32(discount)
+        )
     willing_weight = np.where(willing, voters.weight, np.float32(0.0))
     society = world.society
     previous = _active_share_by_oblast(world)

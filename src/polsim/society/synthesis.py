@@ -18,12 +18,13 @@ Voters are returned sorted by oblast and, within an oblast, by bandwagon thresho
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
 
 from polsim.errors import ScenarioError
-from polsim.scenario.schema import ZHUZES, Distribution, IdealPointGroup, Scenario
+from polsim.scenario.schema import ZHUZES, Distribution, IdealPointGroup, Population, Scenario
 from polsim.world.voters import NO_ORGANISATION, NO_ZHUZ, Voters
 
 __all__ = ["PopulationTable", "draw", "population_table", "rake", "synthesise_voters"]
@@ -74,6 +75,7 @@ def rake(
     fixed_columns = np.where(fixed, table, 0.0).sum(axis=0)
     want_rows = np.clip(row_targets - fixed_rows, 0.0, None)
     want_columns = np.clip(column_targets - fixed_columns, 0.0, None)
+    previous_gap = np.inf
     for _ in range(_RAKING_MAX_ROUNDS):
         columns = np.where(free, table, 0.0).sum(axis=0)
         scale = np.divide(want_columns, columns, out=np.ones_like(columns), where=columns > 0)
@@ -84,12 +86,26 @@ def rake(
         gap = np.abs(np.where(free, table, 0.0).sum(axis=0) - want_columns).max()
         if gap <= _RAKING_TOLERANCE * max(1.0, want_columns.sum()):
             break
+        # Inconsistent margins (fixed cells that no scaling can reconcile): stop once
+        # the fit no longer improves.
+        if gap >= previous_gap * (1 - 1e-9):
+            break
+        previous_gap = gap
     return table
 
 
 def population_table(scenario: Scenario) -> PopulationTable:
-    """Rake the scenario's census margins into the oblast × ethnicity × urban table."""
-    pop = scenario.population
+    """Rake the scenario's census margins into the oblast × ethnicity × urban table.
+
+    The table depends only on the population section, so it is computed once per
+    distinct section and reused (ensembles synthesise the same polity many times).
+    """
+    return _population_table(scenario.population.model_dump_json())
+
+
+@functools.lru_cache(maxsize=16)
+def _population_table(population_json: str) -> PopulationTable:
+    pop = Population.model_validate_json(population_json)
     groups = tuple(g.name for g in pop.ethnic_groups)
     oblasts = tuple(o.name for o in pop.oblasts)
     oblast_totals = np.array([o.population.value for o in pop.oblasts], dtype=np.float64)
@@ -127,6 +143,8 @@ def population_table(scenario: Scenario) -> PopulationTable:
         own = np.array([oblast.zhuz_shares.get(z, 0.0) for z in ZHUZES])
         chosen = own if own.sum() > 0 else national
         zhuz[i] = chosen / chosen.sum() if chosen.sum() > 0 else np.full(3, 1.0 / 3.0)
+    people.setflags(write=False)  # shared through the cache: nobody may change it
+    zhuz.setflags(write=False)
     return PopulationTable(people, zhuz, oblasts, groups)
 
 

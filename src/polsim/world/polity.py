@@ -12,10 +12,14 @@ from typing import Any
 import numpy as np
 
 from polsim.engine.calendar import Month
+from polsim.parties.organisations import Organisations
 from polsim.scenario.schema import Scenario
+from polsim.world.elites import Elites
+from polsim.world.legislatures import Legislatures
+from polsim.world.presidency import Presidency
 from polsim.world.voters import Voters
 
-__all__ = ["RegimeState", "SocietyState", "World"]
+__all__ = ["PeaceState", "RegimeState", "SocietyState", "World"]
 
 
 @dataclass
@@ -27,6 +31,15 @@ class RegimeState:
     efficiency: float
     president_zhuz: int  # code into ZHUZES, or NO_ZHUZ
     guarantor_present: bool = True
+
+
+@dataclass
+class PeaceState:
+    """Civil peace this month, by oblast (MODEL.md §3)."""
+
+    tension: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    episodes_this_month: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
+    episodes_total: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
 
 
 @dataclass
@@ -56,6 +69,22 @@ class World:
     institutions: dict[str, Any]
     ethnic_groups: tuple[str, ...]
     oblasts: tuple[str, ...]
+    elites: Elites = field(default_factory=Elites.empty)
+    organisations: Organisations = field(default_factory=Organisations)
+    #: Elections called by mechanisms (ScheduledElection or polsim.elections.hold.CalledElection),
+    #: held by ``elections.hold`` in the month of their date.
+    elections_called: list[Any] = field(default_factory=list)
+    presidency: Presidency | None = None
+    legislatures: Legislatures = field(default_factory=Legislatures)
+    peace: PeaceState = field(default_factory=PeaceState)
+    #: Referendums decided this month: (question, passed); read by the president next month.
+    referendum_outcomes: list[tuple[str, bool]] = field(default_factory=list)
+    #: Presidential elections decided this month: (election, incumbent won).
+    presidential_outcomes: list[tuple[str, bool]] = field(default_factory=list)
+    #: Counted elections: one dict of columns per election round (``results.parquet`` rows).
+    election_results: list[dict[str, list[Any]]] = field(default_factory=list)
+    #: Polling-unit tallies: one dict of columns per election round (``units.parquet`` rows).
+    election_units: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def electorate(self) -> float:
