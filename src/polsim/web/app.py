@@ -1,0 +1,258 @@
+"""The dashboard's web application (FastAPI, server-rendered Jinja2 pages).
+
+Routes:
+
+=======================  ==========================================================
+``GET /``                the run form: a built-in scenario or an uploaded YAML file,
+                         seed, voters, last month, runs, the main parameters
+``POST /runs``           validate the form on the server; queue the runs; redirect
+``POST /validate``       validate an uploaded scenario file only
+``GET /batches/{id}``    live progress of the runs of one request
+``GET /api/batches/{id}``  that progress as JSON (polled by the page)
+``GET /api/jobs/{id}``   one run's progress as JSON
+``GET /runs``            past runs from the catalogue; pick two to compare
+``GET /api/runs``        the catalogue as JSON
+``GET /runs/{id}/report``  a run's report, by run id only
+``GET /compare?a=&b=``   the comparison report of two runs
+``GET /healthz``         liveness
+=======================  ==========================================================
+
+Reports are served by run id only: an id must match ``[A-Za-z0-9][A-Za-z0-9._-]*``, be
+a folder directly inside the runs folder (checked on the resolved path) and hold a
+manifest, so no path outside the runs folder can be read.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from polsim._version import __version__
+from polsim.errors import PolsimError
+from polsim.output.catalogue import index_runs, list_runs
+from polsim.output.report import REPORT_FILE, build_comparison_report, build_report
+from polsim.scenario.loader import builtin_scenarios
+from polsim.web.forms import MAIN_PARAMETERS, Limits, parse_run_form, read_upload, run_specs
+from polsim.web.jobs import Job, JobQueue
+
+__all__ = ["Settings", "create_app"]
+
+_RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
+_TEMPLATES = Path(__file__).parent / "templates"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How the dashboard is set up: its runs folder, caps and worker processes."""
+
+    runs_root: Path
+    limits: Limits = field(default_factory=Limits)
+    workers: int = 1
+    max_pending: int = 8
+    max_pending_per_client: int = 3
+
+
+class _Catalogue:
+    """The DuckDB catalogue of the runs folder, written and read only under a lock."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._lock = threading.Lock()
+        self._rows: list[dict[str, Any]] = []
+        self.refresh()
+
+    def refresh(self) -> None:
+        with self._lock:
+            index_runs(self.root)
+            self._rows = list_runs(self.root)
+
+    def rows(self) -> list[dict[str, Any]]:
+        with self._lock:
+            return list(self._rows)
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """The dashboard application for one runs folder."""
+    root = settings.runs_root.resolve()
+    root.mkdir(parents=True, exist_ok=True)
+    templates = Jinja2Templates(directory=str(_TEMPLATES))
+    catalogue = _Catalogue(root)
+    scenarios = builtin_scenarios()  # read once: the built-ins do not change while serving
+    report_lock = threading.Lock()
+    state: dict[str, JobQueue] = {}
+
+    def finished(job: Job) -> None:
+        if job.state == "done":
+            catalogue.refresh()
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        state["jobs"] = JobQueue(
+            root,
+            workers=settings.workers,
+            max_pending=settings.max_pending,
+            max_pending_per_client=settings.max_pending_per_client,
+            on_finished=finished,
+        )
+        try:
+            yield
+        finally:
+            state["jobs"].shutdown()
+
+    app = FastAPI(title="polsim dashboard", version=__version__, lifespan=lifespan)
+
+    def page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+        context.setdefault("version", __version__)
+        return templates.TemplateResponse(request, name, context, status_code=status)
+
+    def form_page(request: Request, status: int = 200, **context: Any) -> HTMLResponse:
+        return page(
+            request,
+            "index.html",
+            status,
+            scenarios=scenarios,
+            parameters={p: (p.replace(".", "_"), label) for p, label in MAIN_PARAMETERS.items()},
+            limits=settings.limits,
+            values=context.pop("values", {}),
+            **context,
+        )
+
+    def run_folder(run_id: str) -> Path:
+        if not _RUN_ID.match(run_id):
+            raise HTTPException(404, "no such run")
+        folder = (root / run_id).resolve()
+        if folder.parent != root or not (folder / "manifest.json").is_file():
+            raise HTTPException(404, "no such run")
+        return folder
+
+    def too_large(request: Request) -> bool:
+        """A body bigger than an upload's cap plus room for the fields is refused unread."""
+        try:
+            size = int(request.headers.get("content-length", "0"))
+        except ValueError:
+            return True
+        return size > settings.limits.max_upload_bytes + 64 * 1024
+
+    @app.get("/", response_class=HTMLResponse)
+    def index(request: Request) -> HTMLResponse:
+        return form_page(request)
+
+    @app.post("/validate", response_class=HTMLResponse)
+    async def validate(request: Request) -> HTMLResponse:
+        if too_large(request):
+            return form_page(request, 413, error="upload: the request is too large")
+        form = await request.form(max_files=1, max_fields=20)
+        upload = form.get("upload")
+        if upload is None or isinstance(upload, str) or not upload.filename:
+            return form_page(request, 422, error="upload: choose a YAML scenario file")
+        content = await upload.read(settings.limits.max_upload_bytes + 1)
+        try:
+            scenario = read_upload(content, upload.filename, settings.limits)
+        except PolsimError as error:
+            return form_page(request, 422, error=str(error))
+        return form_page(
+            request,
+            message=f"{upload.filename}: valid scenario {scenario.name!r} "
+            f"({scenario.start} to {scenario.end})",
+        )
+
+    @app.post("/runs")
+    async def start_runs(request: Request) -> Response:
+        if too_large(request):
+            return form_page(request, 413, error="upload: the request is too large")
+        form = await request.form(max_files=1, max_fields=20)
+        raw = {k: v for k, v in form.items() if isinstance(v, str)}
+        upload = form.get("upload")
+        client = request.client.host if request.client else "?"
+        try:
+            fields = parse_run_form(raw, settings.limits)
+            scenario = None
+            origin = None
+            if upload is not None and not isinstance(upload, str) and upload.filename:
+                content = await upload.read(settings.limits.max_upload_bytes + 1)
+                scenario = read_upload(content, upload.filename, settings.limits)
+                origin = f"upload {upload.filename}"
+            specs, batch = run_specs(fields, scenario, origin)
+            jobs = state["jobs"]
+            refusal = jobs.room_for(client, len(specs))
+            if refusal is not None:
+                return form_page(request, 429, error=refusal, values=raw)
+            jobs.submit(specs, client, batch)
+        except PolsimError as error:
+            return form_page(request, 422, error=str(error), values=raw)
+        return RedirectResponse(f"/batches/{batch}", status_code=303)
+
+    @app.get("/batches/{batch}", response_class=HTMLResponse)
+    def batch_page(request: Request, batch: str) -> HTMLResponse:
+        jobs = state["jobs"].batch(batch) if re.fullmatch(r"[0-9a-f]{12}", batch) else []
+        if not jobs:
+            raise HTTPException(404, "no such request")
+        return page(request, "batch.html", batch=batch, jobs=jobs)
+
+    @app.get("/api/batches/{batch}")
+    def batch_json(batch: str) -> JSONResponse:
+        jobs = state["jobs"].batch(batch) if re.fullmatch(r"[0-9a-f]{12}", batch) else []
+        if not jobs:
+            raise HTTPException(404, "no such request")
+        return JSONResponse({"batch": batch, "jobs": jobs})
+
+    @app.get("/api/jobs/{job_id}")
+    def job_json(job_id: str) -> JSONResponse:
+        record = state["jobs"].job(job_id) if len(job_id) <= 40 else None
+        if record is None:
+            raise HTTPException(404, "no such job")
+        return JSONResponse(record)
+
+    @app.get("/runs", response_class=HTMLResponse)
+    def runs_page(request: Request) -> HTMLResponse:
+        return page(request, "runs.html", runs=catalogue.rows())
+
+    @app.get("/api/runs")
+    def runs_json() -> JSONResponse:
+        return JSONResponse({"runs": catalogue.rows()})
+
+    @app.get("/runs/{run_id}/report")
+    def report(run_id: str) -> FileResponse:
+        folder = run_folder(run_id)
+        target = folder / REPORT_FILE
+        if not target.is_file():  # a run saved without its report: build it once
+            with report_lock:
+                if not target.is_file():
+                    build_report(folder)
+        return FileResponse(target, media_type="text/html")
+
+    @app.get("/compare")
+    def compare(request: Request, a: str = "", b: str = "") -> Response:
+        if not a or not b:
+            return page(request, "runs.html", 422, runs=catalogue.rows(), error="pick two runs")
+        if a == b:
+            return page(
+                request, "runs.html", 422, runs=catalogue.rows(), error="pick two different runs"
+            )
+        folder_a, folder_b = run_folder(a), run_folder(b)
+        cache = root / ".compare"
+        cache.mkdir(exist_ok=True)
+        target = cache / f"{folder_a.name}__{folder_b.name}.html"
+        with report_lock:
+            if not target.is_file():
+                build_comparison_report(folder_a, folder_b, target)
+        return FileResponse(target, media_type="text/html")
+
+    @app.get("/favicon.ico")
+    def favicon() -> Response:
+        return Response(status_code=204)  # none: and no 404 in the browser's console
+
+    @app.get("/healthz")
+    def health() -> JSONResponse:
+        return JSONResponse({"ok": True, "pending": state["jobs"].pending()})
+
+    return app
