@@ -38,7 +38,7 @@ format: $(VENV)/.dev-installed
 
 ## Benchmarks: ratios against baselines measured in the same run.
 bench: $(VENV)/.bench-installed
-	$(BIN)/python benchmarks/society.py
+	$(BIN)/python benchmarks/run_all.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis build dist src/*.egg-info

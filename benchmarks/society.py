@@ -49,15 +49,12 @@ def best_of(repeats: int, work) -> float:
     return min(times)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--voters", default="1m,10m")
-    parser.add_argument("--repeats", type=int, default=5)
-    args = parser.parse_args()
+def measure(sizes=("1m", "10m"), repeats: int = 5) -> list[dict]:
+    """Society step and floor at each size."""
     scenario = load_scenario("kazakhstan-1990s")
     date = Month(1993, 11)  # deep in the crisis: mobilisation has work to do
-    print(f"{'voters':>12} {'step s':>9} {'floor s':>9} {'ratio':>7} {'bytes/voter':>12}")
-    for text in args.voters.split(","):
+    rows = []
+    for text in sizes:
         n = parse_voter_count(text)
         streams = RandomStreams(0)
         world = build_world(scenario, n, streams)
@@ -75,10 +72,32 @@ def main() -> None:
                 np.copyto(out, column)
 
         society_step()  # warm up
-        step = best_of(args.repeats, society_step)
-        base = best_of(args.repeats, floor)
-        per_voter = world.voters.nbytes / n
-        print(f"{n:>12,} {step:>9.4f} {base:>9.4f} {step / base:>7.1f} {per_voter:>12.1f}")
+        step = best_of(repeats, society_step)
+        base = best_of(repeats, floor)
+        rows.append(
+            {
+                "voters": n,
+                "step_s": step,
+                "floor_s": base,
+                "ratio": step / base,
+                "bytes_per_voter": world.voters.nbytes / n,
+            }
+        )
+        del world, columns, scratch
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--voters", default="1m,10m")
+    parser.add_argument("--repeats", type=int, default=5)
+    args = parser.parse_args()
+    print(f"{'voters':>12} {'step s':>9} {'floor s':>9} {'ratio':>7} {'bytes/voter':>12}")
+    for r in measure(tuple(args.voters.split(",")), args.repeats):
+        print(
+            f"{r['voters']:>12,} {r['step_s']:>9.4f} {r['floor_s']:>9.4f} {r['ratio']:>7.1f} "
+            f"{r['bytes_per_voter']:>12.1f}"
+        )
 
 
 if __name__ == "__main__":

@@ -82,3 +82,33 @@ def test_units_have_realistic_size():
     )
     assert d2.unit_weight.min() >= 800 and d2.unit_weight.max() <= 2000
     assert d.n_districts == 10
+
+
+def test_equal_weight_districts_match_the_sorted_construction():
+    """The unsorted compiled path gives exactly split_runs on the districting order."""
+    from polsim.elections.districts import draw_districts, split_runs
+
+    rng = np.random.default_rng(9)
+    for n, seats in ((500, 21), (20_003, 60), (997, np.maximum(1, rng.integers(1, 4, 19)))):
+        sizes = rng.multinomial(n, np.ones(19) / 19)
+        bounds = np.concatenate(([0], np.cumsum(sizes)))
+        urban = rng.random(n) < 0.4
+        got = draw_districts(
+            np.full(n, np.float32(1.5)), urban, bounds, seats, (*"abcdefghijklmnopqrs",), 7.0
+        )
+        oblast = np.repeat(np.arange(19), sizes)
+        order = np.argsort(2 * oblast + urban, kind="stable")
+        first = np.concatenate(([0], np.cumsum(got.seats_by_oblast)[:-1]))
+        district = first[oblast] + split_runs(bounds[:-1], sizes, got.seats_by_oblast)
+        expected = np.empty(n, np.int64)
+        expected[order] = district
+        assert np.array_equal(got.district, expected)
+        size = np.bincount(district, minlength=got.n_districts)
+        units = np.bincount(got.unit_district, minlength=got.n_districts)
+        start = np.concatenate(([0], np.cumsum(size)[:-1]))
+        unit = np.concatenate(([0], np.cumsum(units)[:-1]))[district] + split_runs(
+            start, size, units
+        )
+        expected_unit = np.empty(n, np.int64)
+        expected_unit[order] = unit
+        assert np.array_equal(got.unit, expected_unit)

@@ -95,3 +95,39 @@ def test_no_organisations_means_capped_misery():
         count = kernel(voters, _orgs(np.zeros((0, 2))), params, n_groups=1)
         assert count.choice.tolist() == [-1] * 4
         np.testing.assert_allclose(count.nearest_sq, 0.7)
+
+
+def test_monthly_kernel_matches_reference_update():
+    """update_support's fused pass gives the choices, sums and misery of support_pass."""
+    from polsim.parties.support import _monthly_support_kernel
+
+    rng = np.random.default_rng(4)
+    n, k = 3_000, 7
+    voters = make_voters(
+        rng.normal(0, 0.5, (n, 2)).clip(-1, 1), ethnicity=rng.integers(0, 3, n),
+        zhuz=rng.integers(-1, 3, n),
+    )  # fmt: skip
+    voters.attachment[:] = rng.integers(-1, k, n)
+    orgs = _orgs(
+        rng.uniform(-0.8, 0.8, (k, 2)), base=rng.integers(0, 8, k), zhuz=rng.integers(-1, 3, k),
+        bonus=rng.normal(0, 0.05, k),
+    )  # fmt: skip
+    params = PartyParameters(min_utility=-0.3, ethnic_bonus=0.1, clan_bonus=0.05)
+    expected = support_pass_numpy(voters, orgs, params, n_groups=3, chunk=1_000)
+    redirect = np.append(np.arange(k), -1).astype(np.int64)
+    choice = np.empty(n, np.int32)
+    misery = rng.random(n).astype(np.float32)
+    old_misery = misery.copy()
+    sums = (np.zeros(k), np.zeros((k, 2)), np.zeros(k), np.zeros((k, 3)))
+    _monthly_support_kernel(
+        voters.position, voters.ethnicity, voters.zhuz, voters.attachment.copy(), voters.weight,
+        redirect, orgs.position, orgs.base, orgs.zhuz, orgs.ids, orgs.bonus,
+        params.ethnic_bonus, params.clan_bonus, params.attachment_bonus, params.min_utility,
+        params.misery_cap, params.misery_memory, choice, misery, *sums,
+    )  # fmt: skip
+    assert np.array_equal(choice, np.where(expected.choice >= 0, orgs.ids[expected.choice], -1))
+    gamma = np.float32(params.misery_memory)
+    assert np.array_equal(misery, old_misery * gamma + expected.nearest_sq)
+    assert np.allclose(sums[0], expected.weight, rtol=1e-12)
+    assert np.allclose(sums[1], expected.position_sum, rtol=1e-12)
+    assert np.allclose(sums[3], expected.ethnic_weight, rtol=1e-12)

@@ -36,6 +36,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numba import njit
 
 from polsim.elections.allocation import allocate_seats
 from polsim.errors import UserInputError
@@ -216,11 +217,13 @@ def draw_districts(
             f"oblast {oblasts[o]!r} has {voters_per_oblast[o]} synthetic voters for "
             f"{seats_by_oblast[o]} districts; run with more voters"
         )
+    equal = bool(len(weight) == 0 or np.all(weight == weight[0]))
+    if equal and len(weight):
+        return _equal_weight_districts(weight, urban, bounds, seats_by_oblast, oblasts, unit_people)
     # Districting order: within each oblast, rural first, then urban (stable radix sort).
     key = (2 * oblast_of_voter + np.asarray(urban, dtype=np.int64)).astype(np.int32)
     order = np.argsort(key, kind="stable")
     w_ordered = weight[order]
-    equal = bool(len(weight) == 0 or np.all(weight == weight[0]))
     ordered_weight = None if equal else w_ordered
     starts = bounds[:-1]
     local = split_runs(starts, voters_per_oblast, seats_by_oblast, ordered_weight)
@@ -252,5 +255,91 @@ def draw_districts(
         unit_district=np.repeat(np.arange(n_districts), units_per_district),
         district_weight=district_weight,
         unit_weight=np.bincount(unit_ordered, weights=w_ordered, minlength=n_units),
+        names=district_names(oblasts, seats_by_oblast),
+    )
+
+
+@njit(cache=True, nogil=True)
+def _equal_weight_pass(
+    urban, bounds, seats, first_district, sizes, units, first_unit, district, unit
+):  # pragma: no cover
+    """District (and, once ``sizes`` are known, unit) of every voter, in stored order.
+
+    Voter ``i`` of an oblast of ``n`` voters cut into ``k`` districts has place ``p`` in
+    the districting order (rural voters first, then urban, each in stored order) and
+    district ``⌊k·p/n⌋``, which starts at place ``⌈loc·n/k⌉``; its ``m`` voters are cut
+    into units the same way. Exactly :func:`split_runs` on the sorted order, unsorted.
+    """
+    with_units = units.shape[0] > 0
+    for o in range(bounds.shape[0] - 1):
+        lo = bounds[o]
+        hi = bounds[o + 1]
+        n = hi - lo
+        k = seats[o]
+        rural = 0
+        for i in range(lo, hi):
+            if not urban[i]:
+                rural += 1
+        seen_rural = 0
+        seen_urban = 0
+        for i in range(lo, hi):
+            if urban[i]:
+                p = rural + seen_urban
+                seen_urban += 1
+            else:
+                p = seen_rural
+                seen_rural += 1
+            loc = (k * p) // max(n, 1)
+            d = first_district[o] + loc
+            district[i] = d
+            if with_units:
+                q = p - (loc * n + k - 1) // k
+                unit[i] = first_unit[d] + (units[d] * q) // max(sizes[d], 1)
+
+
+def _equal_weight_districts(
+    weight: np.ndarray,
+    urban: np.ndarray,
+    bounds: np.ndarray,
+    seats_by_oblast: np.ndarray,
+    oblasts: tuple[str, ...],
+    unit_people: float,
+) -> Districting:
+    """:func:`draw_districts` for voters of equal weight: two compiled passes, no sort.
+
+    With equal weights every sum below adds the same value the same number of times,
+    so summing in stored rather than districting order gives the same floats.
+    """
+    n_oblasts = len(bounds) - 1
+    n_districts = int(seats_by_oblast.sum())
+    first_district = np.concatenate(([0], np.cumsum(seats_by_oblast)[:-1])).astype(np.int64)
+    dtype = np.int16 if n_districts < np.iinfo(np.int16).max else np.int32
+    district = np.empty(len(weight), dtype=dtype)
+    unit = np.empty(len(weight), dtype=np.int32)
+    urban = np.asarray(urban, dtype=np.bool_)
+    none = np.zeros(0, np.int64)
+    _equal_weight_pass(
+        urban, bounds, seats_by_oblast, first_district, none, none, none, district, unit
+    )
+    district_size = np.bincount(district, minlength=n_districts)
+    district_weight = np.bincount(district, weights=weight, minlength=n_districts)
+    units_per_district = np.clip(
+        np.rint(district_weight / float(unit_people)).astype(np.int64), 1, None
+    )
+    units_per_district = np.minimum(units_per_district, np.maximum(district_size, 1))
+    first_unit = np.concatenate(([0], np.cumsum(units_per_district)[:-1])).astype(np.int64)
+    _equal_weight_pass(
+        urban, bounds, seats_by_oblast, first_district, district_size.astype(np.int64),
+        units_per_district, first_unit, district, unit,
+    )  # fmt: skip
+    n_units = int(units_per_district.sum())
+    return Districting(
+        district=district,
+        unit=unit,
+        seats_by_oblast=seats_by_oblast,
+        district_oblast=np.repeat(np.arange(n_oblasts), seats_by_oblast),
+        unit_district=np.repeat(np.arange(n_districts), units_per_district),
+        district_weight=district_weight,
+        unit_weight=np.bincount(unit, weights=weight, minlength=n_units),
         names=district_names(oblasts, seats_by_oblast),
     )

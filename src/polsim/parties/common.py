@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from numba import njit
 
 from polsim.engine.calendar import Month
 from polsim.parties.organisations import RULES, Organisation, base_names
@@ -52,10 +53,39 @@ def draw_rule(params: PartyParameters, rng: np.random.Generator) -> str:
     return RULES[int(rng.choice(len(RULES), p=weights / weights.sum()))]
 
 
+@njit(cache=True, nogil=True)
+def _ethnic_weights_kernel(position, ethnicity, weight, px, py, r2, chunk, out):
+    """Chunk by chunk, the sums of ``ethnic_weights_near_reference`` in the same order."""
+    n = position.shape[0]
+    partial = np.zeros(out.shape[0])
+    for start in range(0, n, chunk):
+        partial[:] = 0.0
+        for i in range(start, min(n, start + chunk)):
+            dx = np.float64(position[i, 0]) - px
+            dy = np.float64(position[i, 1]) - py
+            if dx * dx + dy * dy <= r2:
+                partial[ethnicity[i]] += np.float64(weight[i])
+        for g in range(out.shape[0]):
+            out[g] += partial[g]
+
+
 def ethnic_weights_near(
     voters: Voters, point: np.ndarray, radius: float, n_groups: int
 ) -> np.ndarray:
-    """Voter weight by ethnic group within ``radius`` of ``point``, chunk by chunk."""
+    """Voter weight by ethnic group within ``radius`` of ``point`` (one compiled pass)."""
+    out = np.zeros(n_groups)
+    point = np.asarray(point, dtype=np.float64)
+    _ethnic_weights_kernel(
+        voters.position, voters.ethnicity, voters.weight, float(point[0]), float(point[1]),
+        float(radius) * float(radius), _CHUNK, out,
+    )  # fmt: skip
+    return out
+
+
+def ethnic_weights_near_reference(
+    voters: Voters, point: np.ndarray, radius: float, n_groups: int
+) -> np.ndarray:
+    """NumPy reference of :func:`ethnic_weights_near`, chunk by chunk."""
     out = np.zeros(n_groups)
     r2 = radius * radius
     for start in range(0, len(voters), _CHUNK):

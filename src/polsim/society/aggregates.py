@@ -8,9 +8,10 @@ import numpy as np
 
 from polsim.engine.calendar import Month
 from polsim.engine.events import Event
+from polsim.society.kernels import cell_sums_kernel
 from polsim.world.polity import World
 
-__all__ = ["slug", "society_series", "summarise_society"]
+__all__ = ["slug", "society_series", "summarise_society", "summarise_society_reference"]
 
 
 def slug(name: str) -> str:
@@ -20,6 +21,23 @@ def slug(name: str) -> str:
 
 def summarise_society(world: World, rng: np.random.Generator, date: Month) -> list[Event]:
     """Weighted hardship, grievance and activity by [oblast, ethnicity] for this month."""
+    voters = world.voters
+    n_groups = len(world.ethnic_groups)
+    sums = np.zeros((4, voters.n_oblasts * n_groups))
+    cell_sums_kernel(
+        voters.oblast, voters.ethnicity, voters.weight, voters.hardship, voters.grievance,
+        voters.active, n_groups, sums,
+    )  # fmt: skip
+    shape = (voters.n_oblasts, n_groups)
+    society = world.society
+    society.people, society.hardship, society.grievance, society.active = (
+        sums[k].reshape(shape).copy() for k in range(4)
+    )
+    return []
+
+
+def summarise_society_reference(world: World, rng: np.random.Generator, date: Month) -> list[Event]:
+    """NumPy reference of :func:`summarise_society` (one bincount per quantity)."""
     voters = world.voters
     n_groups = len(world.ethnic_groups)
     cell = voters.oblast.astype(np.int32) * n_groups + voters.ethnicity

@@ -14,9 +14,11 @@ import numpy as np
 from polsim.engine.calendar import Month
 from polsim.engine.events import Event
 from polsim.scenario.schema import EconomicSeries
+from polsim.society.kernels import hardship_kernel
 from polsim.world.polity import World
+from polsim.world.voters import Voters
 
-__all__ = ["economic_shock", "update_hardship"]
+__all__ = ["economic_shock", "hardship_reference", "update_hardship"]
 
 
 def economic_shock(series: EconomicSeries, month: Month) -> float:
@@ -45,9 +47,20 @@ def update_hardship(world: World, rng: np.random.Generator, date: Month) -> list
     world.society.shock = shock
     relief = world.regime.efficiency * world.scenario.society.hardship.relief
     voters = world.voters
-    hardship = voters.hardship
-    np.multiply(voters.shock_sensitivity, np.float32(shock), out=hardship)
+    hardship_kernel(
+        voters.base_hardship,
+        voters.shock_sensitivity,
+        np.float32(shock),
+        np.float32(relief),
+        voters.hardship,
+    )
+    return []
+
+
+def hardship_reference(voters: Voters, shock: float, relief: float) -> np.ndarray:
+    """NumPy reference of the hardship kernel: H for the given shock and relief."""
+    hardship = np.multiply(voters.shock_sensitivity, np.float32(shock))
     hardship += voters.base_hardship
     hardship -= np.float32(relief)
     np.clip(hardship, 0.0, 1.0, out=hardship)
-    return []
+    return hardship
