@@ -98,6 +98,7 @@ def test_toy_run_writes_results_parquet(tmp_path):
         "zhuz",
         "votes",
         "elected",
+        "seats",
     ]
     assembly = results[results["election"] == "assembly-1990"]
     assert assembly["elected"].sum() == 6
