@@ -68,8 +68,13 @@ class Run:
         }
         return pd.DataFrame([flat])
 
-    def save(self, directory: str | Path, force: bool = False) -> Path:
-        """Write the run folder: one Parquet file per table, scenario and manifest."""
+    def save(self, directory: str | Path, force: bool = False, report: bool = True) -> Path:
+        """Write the run folder: one Parquet file per table, scenario, manifest and report.
+
+        The HTML report (``report.html``) is built from the folder's own files before the
+        folder is renamed into place, so a run folder is whole or absent. It is derived
+        output, not listed in the manifest's file hashes; ``report=False`` skips it.
+        """
         manifest = dict(self.manifest_record)
 
         def write_files(folder: Path) -> None:
@@ -85,6 +90,10 @@ class Run:
             files[scenario_file.name] = file_sha256(scenario_file)
             manifest["files"] = files
             (folder / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
+            if report:
+                from polsim.output.report import build_report  # plotly loads only when needed
+
+                build_report(folder)
 
         path = write_run_dir(Path(directory), write_files, force=force)
         self.manifest_record = manifest

@@ -362,6 +362,114 @@ def compare_command(
     out.print(f"{kind} intervals at {result.conf_level:.0%}; results in {result.path}")
 
 
+@app.command("report")
+def report_command(
+    folders: Annotated[
+        list[Path] | None, typer.Argument(help="A run folder (or two with --compare).")
+    ] = None,
+    ensemble_dir: Annotated[
+        Path | None, typer.Option("--ensemble", help="An experiment folder: fan charts.")
+    ] = None,
+    compare: Annotated[
+        bool, typer.Option("--compare", help="Compare two run (or experiment) folders A B.")
+    ] = False,
+    out_file: Annotated[
+        Path | None, typer.Option("--out", help="Report file (default: inside the folder).")
+    ] = None,
+) -> None:
+    """Build (or rebuild) the HTML report of a run, an ensemble, or two runs compared."""
+    from polsim.output.report import build_comparison_report, build_ensemble_report, build_report
+
+    given = folders or []
+    if ensemble_dir is not None:
+        if given or compare:
+            raise UserInputError("--ensemble takes one experiment folder and no other folders")
+        path = build_ensemble_report(ensemble_dir, out_file)
+    elif compare:
+        if len(given) != 2:
+            raise UserInputError(f"--compare needs two folders A B; got {len(given)}")
+        path = build_comparison_report(given[0], given[1], out_file)
+    else:
+        if len(given) != 1:
+            raise UserInputError(
+                f"report needs one run folder (or --compare A B, or --ensemble DIR); "
+                f"got {len(given)}"
+            )
+        path = build_report(given[0], out_file)
+    out.print(f"Report: {path}")
+
+
+@app.command("serve")
+def serve_command(
+    runs_dir: Annotated[
+        Path, typer.Option("--runs-dir", help="Folder of run folders the dashboard owns.")
+    ] = Path("runs"),
+    host: Annotated[str, typer.Option(help="Address to bind (loopback by default).")] = (
+        "127.0.0.1"
+    ),
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    max_voters: Annotated[int, typer.Option(help="Largest run a user may ask for.")] = 200_000,
+    workers: Annotated[int, typer.Option(help="Runs executed at once (processes).")] = 1,
+) -> None:
+    """Serve the dashboard: pick a scenario, run it, browse and compare runs."""
+    from polsim.web import serve
+
+    serve(runs_dir, host=host, port=port, max_voters=max_voters, workers=workers)
+
+
+@app.command("claims")
+def claims_command(
+    scenario: Annotated[str, typer.Argument(help="A built-in scenario or a YAML file.")] = (
+        "kazakhstan-1990s"
+    ),
+    runs: Annotated[int, typer.Option(help="Seeds per ensemble.")] = 10,
+    voters: Annotated[str, typer.Option(help="Synthetic voters per run.")] = "10k",
+    until: Annotated[str, typer.Option(help="Last month, YYYY-MM.")] = "1996-12",
+    history: Annotated[str, typer.Option(help="pinned, free or both.")] = "both",
+    workers: Annotated[int | None, typer.Option(help="Worker processes.")] = None,
+    seed: Annotated[int, typer.Option(help="Master seed of the ensembles.")] = 0,
+) -> None:
+    """Measure the seed's ten claims and the in-sample facts on small ensembles."""
+    import numpy as np
+
+    from polsim.experiments.claims import evaluate_claims, run_claim_ensembles
+    from polsim.measures.seed_claims import in_sample_facts
+
+    if runs < 2:
+        raise UserInputError(f"--runs must be at least 2 (paired tests need pairs); got {runs}")
+    modes = {"both": ("pinned", "free"), "pinned": ("pinned",), "free": ("free",)}
+    if history not in modes:
+        raise UserInputError(f"--history must be pinned, free or both; got {history!r}")
+    model = load_scenario(scenario)
+    n_voters = parse_voter_count(voters)
+    with _progress(False) as progress:
+        total = runs * 3 * len(modes[history])
+        task = progress.add_task("claims", total=total)
+        ensembles = run_claim_ensembles(
+            model,
+            runs,
+            n_voters,
+            until,
+            modes[history],
+            workers,
+            seed,
+            on_run=lambda: progress.update(task, advance=1),
+        )
+    for ensemble in ensembles:
+        table = Table("claim", "measure", "value", "holds", title=f"history: {ensemble.history}")
+        for c in evaluate_claims(ensemble):
+            table.add_row(f"{c.number}. {c.claim}", c.measure, c.value, "yes" if c.holds else "NO")
+        out.print(table)
+        facts = [in_sample_facts(r) for r in ensemble.base]
+        record = {k: f.value for k, f in model.targets.items()}
+        table = Table("in-sample fact", "simulated mean ± sd", "record", box=None)
+        for key in sorted(set().union(*facts)):
+            values = np.array([f.get(key, np.nan) for f in facts], float)
+            shown = f"{np.nanmean(values):.3f} ± {np.nanstd(values):.3f}"
+            table.add_row(key, shown, str(record.get(key, "")))
+        out.print(table)
+
+
 def _months_to_run(model: Scenario, until: str | None) -> int:
     from polsim.api import _parse_until
 
@@ -398,6 +506,8 @@ def _print_summary(manifest: dict, series, events, path: Path) -> None:
         f"peak active share {peak:.1%}."
     )
     out.print(f"Run folder: {path}")
+    if (path / "report.html").is_file():
+        out.print(f"Report: {path / 'report.html'}")
 
 
 def main(argv: list[str] | None = None) -> int:

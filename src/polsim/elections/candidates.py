@@ -9,10 +9,17 @@ In each single-member district, in this order:
    organisation's position; ethnicity and zhuz are the modal ones among its backers in
    the district (a local member of the organisation).
 2. **The regime** (labour collectives and the apparat) endorses one candidate with
-   probability ``endorsement_rate``: the candidate of the strongest co-opted organisation
-   in the district, if there is one; otherwise it nominates a candidate of its own,
+   probability ``endorsement_rate``. While the president belongs to a party (the
+   Communist Party before 1991), that party stands in every district and is the one
+   endorsed. Otherwise the co-opted organisation co-opted most recently (the regime's
+   current vehicle: Socialists, then NKK, then SNEK in Kazakhstan) stands everywhere and
+   is endorsed, unless, with probability
+   ``own_candidate_share``, the regime prefers one of its own; its own candidate is
    nominated by a labour collective, positioned ``N(p_regime, σ_p)``, with the ethnicity
-   and zhuz of a voter of the district drawn at random (weighted by voter weight).
+   and zhuz of a voter of the district drawn at random: with probability
+   ``titular_preference`` among the district's Kazakhs (the regime's ethnic policy),
+   otherwise among all its voters. The president's state list is drawn the same way,
+   nationally.
 3. **Self-nominated** candidates: ``Poisson(λ)`` per district. They are elites of the pool
    who belong to no organisation, drawn with probability proportional to ambition, each
    at most once per election. Fallback, used when the pool (``world.elites``) is absent or
@@ -88,6 +95,36 @@ def _living_organisations(world: World) -> dict[int, object]:
     return {int(o.id): o for o in records if getattr(o, "dissolved", None) is None}
 
 
+def regime_vehicle(world: World) -> int:
+    """The organisation the regime runs in every district, or -1.
+
+    The president's party while there is one; else the organisation the scenario names
+    through ``president.vehicle_institution`` (history pinned: in Kazakhstan the
+    People's Congress, then SNEK), if it is alive; otherwise the co-opted organisation
+    co-opted most recently, the regime's current client, the strongest on ties.
+    """
+    organisations = _living_organisations(world)
+    presidency = getattr(world, "presidency", None)
+    party = presidency.party if presidency is not None else -1
+    if party >= 0 and party in organisations:
+        return party
+    named = world.scenario.state.president.vehicle_institution
+    if named is not None:
+        vehicle = world.organisations.by_historical_id(str(world.institutions.get(named, "")))
+        if vehicle is not None and vehicle.id in organisations:
+            return int(vehicle.id)
+    clients = [o for o in organisations.values() if getattr(o, "coopted", False) and o.coopted_on]
+    if not clients:
+        return -1
+    newest = max(clients, key=lambda o: (o.coopted_on.index, o.share, -o.id))
+    return int(newest.id)
+
+
+def _is_ruling_party(world: World) -> bool:
+    presidency = getattr(world, "presidency", None)
+    return presidency is not None and presidency.party >= 0
+
+
 def _kazakh_code(world: World) -> int:
     name = world.scenario.population.kazakh_group
     return world.ethnic_groups.index(name) if name in world.ethnic_groups else NO_CODE
@@ -100,6 +137,25 @@ def _random_voters(
     size = start[districts + 1] - start[districts]
     pick = start[districts] + np.floor(rng.random(len(districts)) * size).astype(np.int64)
     return by_district[np.minimum(pick, start[districts + 1] - 1)]
+
+
+def _regime_pick(
+    world: World,
+    rows: np.ndarray,
+    params: ElectionParameters,
+    rng: np.random.Generator,
+    titular: np.ndarray | None = None,
+) -> int:
+    """A voter the regime nominates from ``rows``: of the titular group with probability
+    ``titular_preference`` (where the group is present), else anyone, uniformly.
+    ``titular`` may give the titular rows among ``rows`` when the caller already has them."""
+    kazakh = _kazakh_code(world)
+    if kazakh != NO_CODE and rng.random() < params.titular_preference:
+        if titular is None:
+            titular = rows[world.voters.ethnicity[rows] == kazakh]
+        if len(titular):
+            return int(titular[min(int(rng.random() * len(titular)), len(titular) - 1)])
+    return int(rows[min(int(rng.random() * len(rows)), len(rows) - 1)])
 
 
 def _regime_position(params: ElectionParameters, rng: np.random.Generator) -> tuple[float, float]:
@@ -144,18 +200,28 @@ def nominate_districts(
     used = np.zeros(len(pool), dtype=bool)
     elites = getattr(world, "elites", None)
     nominees: list[Nominee] = []
+    regime_party = regime_vehicle(world)
     endorse_draw = rng.random(len(held))
+    own_draw = rng.random(len(held))
     n_self = rng.poisson(params.independents_per_district, len(held))
     for k, d in enumerate(held):
         d = int(d)
         slate: list[Nominee] = []
         coopted: list[tuple[float, int]] = []
-        for o in np.flatnonzero(support[d] >= params.organisation_support):
+        standing = np.flatnonzero(support[d] >= params.organisation_support)
+        if regime_party >= 0 and regime_party not in standing:
+            standing = np.append(standing, regime_party)  # the regime's vehicle stands everywhere
+        for o in standing:
             org = organisations.get(int(o))
             if org is None:
                 continue
-            eth = int(modal_eth[d, o])
-            zhuz = int(modal_zhuz[d, o]) if eth == kazakh else NO_CODE
+            backed = o < support.shape[1] and support[d, o] > 0
+            if backed:
+                eth = int(modal_eth[d, o])
+                zhuz = int(modal_zhuz[d, o]) if eth == kazakh else NO_CODE
+            else:  # the regime's vehicle, where it has no backers: a local notable
+                voter = int(_random_voters(rng, by_district, start, np.array([d]))[0])
+                eth, zhuz = int(voters.ethnicity[voter]), int(voters.zhuz[voter])
             position = tuple(float(v) for v in np.asarray(org.position)[:2])
             slate.append(
                 Nominee(
@@ -170,14 +236,18 @@ def nominate_districts(
                     "organisation",
                 )
             )
-            if getattr(org, "coopted", False):
-                coopted.append((float(support[d, o]), len(slate) - 1))
+            if int(o) == regime_party:
+                coopted.append((np.inf, len(slate) - 1))
+            elif getattr(org, "coopted", False):
+                coopted.append((float(support[d, o]) if backed else 0.0, len(slate) - 1))
         if endorse_draw[k] < params.endorsement_rate:
-            if coopted:
+            own = own_draw[k] < params.own_candidate_share and not _is_ruling_party(world)
+            if coopted and not own:
                 best = max(coopted)[1]
                 slate[best] = replace(slate[best], endorsed=True)
             else:
-                voter = int(_random_voters(rng, by_district, start, np.array([d]))[0])
+                rows = by_district[start[d] : start[d + 1]]
+                voter = _regime_pick(world, rows, params, rng)
                 slate.append(
                     Nominee(
                         d,
@@ -298,7 +368,10 @@ def nominate_state_list(
 ) -> list[Nominee]:
     """The head of state's list: ``count`` endorsed nominees (district code -1)."""
     voters = world.voters
-    pick = np.minimum(np.floor(rng.random(count) * len(voters)).astype(np.int64), len(voters) - 1)
+    everyone = np.arange(len(voters))
+    kazakh = _kazakh_code(world)
+    titular = np.flatnonzero(voters.ethnicity == kazakh) if kazakh != NO_CODE else everyone[:0]
+    pick = [_regime_pick(world, everyone, params, rng, titular) for _ in range(count)]
     return [
         Nominee(
             -1,

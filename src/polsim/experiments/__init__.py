@@ -8,6 +8,7 @@ folder, a DuckDB catalogue indexes them, and re-running the same call resumes.
 
 from __future__ import annotations
 
+from polsim.experiments.claims import FACT_METRICS  # registers the in-sample facts
 from polsim.experiments.core import ExperimentResult, ensemble, sweep
 from polsim.experiments.designs import DESIGNS, design_points
 from polsim.experiments.metrics import (
@@ -21,6 +22,7 @@ from polsim.experiments.parameters import Parameter, apply_overrides, parse_para
 
 __all__ = [
     "DESIGNS",
+    "FACT_METRICS",
     "METRICS",
     "METRIC_KINDS",
     "ExperimentResult",

@@ -6,14 +6,16 @@ organisation (:mod:`polsim.parties.support`). Each month, with probability β
 (``birth_rate``), a new organisation is born at the ideal point of one voter drawn
 with probability proportional to weight × misery, so births come where misery
 clusters. Its founder is an elite drawn with probability proportional to
-ambition × exp(−‖e − x‖² / 2ρ²) (ρ = ``neighbourhood``) × (1 + s·[sits in a movement]):
-an ambitious elite near the spot, and more likely one schooled in a movement
-(s = ``movement_schooling``), since movements were where the few people with
-organising experience learned it (the seed: groups "entered the period of independence
+ambition × exp(−‖e − x‖² / 2ρ²) (ρ = ``neighbourhood``), an ambitious elite near the
+spot: with probability s (``movement_schooling``) from the ranks of the movements (their
+sub-leaders), otherwise from the free elites, since movements were where the few people
+with organising experience learned it (the seed: groups "entered the period of independence
 with little experience of political organization", and most parties "have roots in the
 anti-nuclear movement"). A founder from a movement leaves it, and the new party
 descends from it. Departure, marked: Laver & Sergenti's new party has no leader; in
-polsim every organisation is led by an elite, whose zhuz and resources it takes.
+polsim every organisation is led by an elite, whose zhuz and resources it takes. While the party
+monopoly holds, births (of movements only) come at ``monopoly_birth_rate``, since a
+movement then needs the authorities' leave.
 
 The new organisation's ethnic base comes from the voters within ρ of its birthplace
 (:func:`polsim.parties.common.base_from_weights`, threshold θ_eth =
@@ -42,6 +44,7 @@ from polsim.parties.common import (
     ethnic_weights_near,
     found_organisation,
     free_elites,
+    recruit_sub_leaders,
     sub_leaders,
 )
 from polsim.parties.organisations import Organisation
@@ -79,15 +82,19 @@ def _birth(world: World, rng: np.random.Generator, date: Month) -> Organisation 
     if len(voters) == 0 or len(misery) != len(voters):
         return None
     movements = {o.id: o for o in world.organisations.alive() if o.kind == "movement"}
-    if params.movement_schooling <= 0:
-        movements = {}  # only free elites found (Laver & Sergenti's birth, with a leader)
-    in_movement = np.isin(world.elites.organisation, list(movements)) if movements else None
-    schooled = np.flatnonzero(in_movement) if in_movement is not None else np.zeros(0, np.int64)
+    elites = world.elites
     schooled = np.array(
-        [e for e in schooled if movements[int(world.elites.organisation[e])].leader != e],
+        [
+            e
+            for e in np.flatnonzero(np.isin(elites.organisation, list(movements)))
+            if movements[int(elites.organisation[e])].leader != e
+        ],
         dtype=np.int64,
     )
-    candidates = np.union1d(free_elites(world), schooled)
+    # With probability s the founder comes from a movement's ranks (where there are
+    # any); otherwise from the free elites.
+    from_school = len(schooled) > 0 and rng.random() < params.movement_schooling
+    candidates = schooled if from_school else free_elites(world)
     if len(candidates) == 0:
         return None
     pull = misery.astype(np.float64) * voters.weight
@@ -97,18 +104,20 @@ def _birth(world: World, rng: np.random.Generator, date: Month) -> Organisation 
     voter = int(np.searchsorted(np.cumsum(pull), rng.random() * total, side="right"))
     voter = min(voter, len(voters) - 1)
     spot = voters.position[voter].astype(np.float64)
-    elites = world.elites
     d = elites.position[candidates].astype(np.float64) - spot[None, :]
     rho = params.neighbourhood
     appeal = elites.ambition[candidates] * np.exp(-(d * d).sum(axis=1) / (2 * rho * rho))
-    appeal = appeal * (1.0 + params.movement_schooling * np.isin(candidates, schooled))
+    if appeal.sum() <= 0:
+        appeal = elites.ambition[candidates].astype(np.float64)  # nobody near: ambition alone
     if appeal.sum() <= 0:
         return None
     founder = int(candidates[rng.choice(len(candidates), p=appeal / appeal.sum())])
     parents: tuple[int, ...] = ()
-    if founder in schooled:
-        parents = (int(elites.organisation[founder]),)
+    if from_school:
+        school = movements[int(elites.organisation[founder])]
+        parents = (school.id,)
         elites.organisation[founder] = -1  # leaves the movement to lead its own party
+        recruit_sub_leaders(world, school, 1)  # and the movement schools a replacement
     around = ethnic_weights_near(voters, spot, rho, len(world.ethnic_groups))
     kind = "movement" if monopoly_holds(world) else "party"
     org = found_organisation(
@@ -157,7 +166,10 @@ def found_parties(world: World, rng: np.random.Generator, date: Month) -> list[E
     """Births where misery clusters, then parties spawned by movements."""
     params = world.scenario.parties
     events: list[Event] = []
-    if params.birth_rate > 0 and rng.random() < params.birth_rate:
+    rate = params.birth_rate
+    if params.monopoly_birth_rate is not None and monopoly_holds(world):
+        rate = params.monopoly_birth_rate
+    if rate > 0 and rng.random() < rate:
         org = _birth(world, rng, date)
         if org is not None:
             events.append(_founded_event(world, org, date))

@@ -4,7 +4,10 @@
 
 and voter ``i`` backs ``argmax_j u_ij``, or none if every ``u_ij < u_min``. ``c_j`` is
 an organisation-level term: the regime's sanction ``b_sanc`` for a co-opted
-organisation, minus ``b_unreg`` for an unregistered one. Ties go to the lower id.
+organisation, minus ``b_unreg`` for an unregistered one, plus ``b_res`` times its
+resources (money, offices and name: an organisation with the means to act is a less
+wasted choice; Cox 1997). Mergers pool resources, co-optation grants them. Ties go to
+the lower id.
 
 One pass over the voters gives, together, each voter's choice, each voter's squared
 distance to the nearest organisation (its misery; Laver & Schilperoord 2007), and per
@@ -88,10 +91,12 @@ class SupportCount:
 def organisation_arrays(
     orgs: list[Organisation], params: PartyParameters, unregistered_penalised: bool = True
 ) -> OrganisationArrays:
-    """The arrays of the given organisations, with c_j = b_sanc·[co-opted] − b_unreg·[unreg.]."""
+    """The arrays of the given organisations, with
+    c_j = b_sanc·[co-opted] − b_unreg·[unregistered] + b_res·resources_j."""
     k = len(orgs)
     bonus = np.zeros(k)
     for row, org in enumerate(orgs):
+        bonus[row] += params.resource_bonus * org.resources
         if org.coopted:
             bonus[row] += params.sanction_bonus
         if unregistered_penalised and not org.registered:
@@ -252,24 +257,137 @@ def count_support(world: World, orgs: list[Organisation] | None = None) -> Suppo
     return support_pass(world.voters, arrays, world.scenario.parties, len(world.ethnic_groups))
 
 
-def _redirect_attachments(world: World) -> None:
-    """Attachments to dissolved organisations move to their successor, or lapse."""
+def _attachment_redirect(world: World) -> np.ndarray:
+    """Per organisation id (and a trailing "none"): where an attachment to it now points.
+
+    Attachments to dissolved organisations move to their successor, or lapse.
+    """
     table = world.organisations
-    if not len(table):
-        return
-    redirect = np.full(len(table) + 1, NO_ORGANISATION, dtype=np.int32)  # last: "none"
+    redirect = np.full(len(table) + 1, NO_ORGANISATION, dtype=np.int64)  # last: "none"
     for org in table:
         target = org
         while target.dissolved is not None and target.successor >= 0:
             target = table[target.successor]
         redirect[org.id] = target.id if target.dissolved is None else NO_ORGANISATION
+    return redirect
+
+
+def _redirect_attachments(world: World) -> None:
+    """Attachments to dissolved organisations move to their successor, or lapse."""
+    table = world.organisations
+    if not len(table):
+        return
+    redirect = _attachment_redirect(world)
     attachment = world.voters.attachment
     index = np.where(attachment >= 0, attachment, len(table))
     attachment[:] = redirect[index]
 
 
+@njit(cache=True, nogil=True)
+def _monthly_support_kernel(
+    pos, ethnicity, zhuz, attachment, weight, redirect,
+    org_pos, org_base, org_zhuz, org_ids, org_bonus,
+    b_eth, b_clan, b_pid, u_min, misery_cap, misery_memory,
+    choice, misery, org_weight, org_pos_sum, org_sq_sum, org_eth,
+):  # fmt: skip
+    """One pass: redirect attachments, choose, count, update misery (see update_support).
+
+    Returns (Σ w·d², Σ w, number of voters who back an organisation they are not
+    attached to). Arithmetic and summation order are those of :func:`_support_kernel`
+    followed by the NumPy updates it replaces, voter by voter.
+    """
+    n = pos.shape[0]
+    k = org_pos.shape[0]
+    none = redirect.shape[0] - 1
+    gamma = np.float32(misery_memory)
+    misery_sum = 0.0
+    weight_sum = 0.0
+    candidates = 0
+    ox = np.empty(k)
+    oy = np.empty(k)
+    for j in range(k):
+        ox[j] = org_pos[j, 0]
+        oy[j] = org_pos[j, 1]
+    utility = np.empty(k)
+    for i in range(n):
+        a0 = attachment[i]
+        a = redirect[a0] if a0 >= 0 else redirect[none]
+        attachment[i] = a
+        x = np.float64(pos[i, 0])
+        y = np.float64(pos[i, 1])
+        e = np.int64(ethnicity[i])
+        z = np.int64(zhuz[i])
+        # Branch-free utilities first (adding 0.0 where a term does not apply leaves u
+        # unchanged, so the sums are those of _support_kernel), then the first maximum.
+        d_min = misery_cap
+        for j in range(k):
+            dx = x - ox[j]
+            dy = y - oy[j]
+            d2 = dx * dx + dy * dy
+            d_min = d2 if d2 < d_min else d_min
+            u = -d2 + org_bonus[j]
+            u += b_eth if (org_base[j] >> e) & 1 else 0.0
+            u += b_clan if (z >= 0 and z == org_zhuz[j]) else 0.0
+            u += b_pid if a == org_ids[j] else 0.0
+            utility[j] = u
+        best = -1
+        best_u = -np.inf
+        for j in range(k):
+            if utility[j] > best_u:
+                best_u = utility[j]
+                best = j
+        nearest = np.float32(d_min)
+        misery[i] = np.float32(misery[i] * gamma) + nearest
+        w = np.float64(weight[i])
+        misery_sum += np.float64(nearest) * w
+        weight_sum += w
+        if best >= 0 and best_u >= u_min:
+            org_id = org_ids[best]
+            choice[i] = org_id
+            if a != org_id:
+                candidates += 1
+            org_weight[best] += w
+            org_pos_sum[best, 0] += w * x
+            org_pos_sum[best, 1] += w * y
+            org_sq_sum[best] += w * (x * x + y * y)
+            org_eth[best, e] += w
+        else:
+            choice[i] = -1
+    return misery_sum, weight_sum, candidates
+
+
+@njit(cache=True, nogil=True)
+def _attach_kernel(choice, attachment, draws, rate, start):  # pragma: no cover
+    """Attach the next ``len(draws)`` candidates from voter ``start``; returns the next voter.
+
+    A candidate backs an organisation it is not attached to; draw ``k`` decides the k-th
+    candidate in voter order (``draw < rate``), as ``rng.random(len(candidates))`` did.
+    """
+    used = 0
+    i = start
+    n = choice.shape[0]
+    m = draws.shape[0]
+    while i < n and used < m:
+        c = choice[i]
+        if c >= 0 and attachment[i] != c:
+            if draws[used] < rate:
+                attachment[i] = c
+            used += 1
+        i += 1
+    return i
+
+
+#: Random draws for attachment taken at once (bounded memory; same stream as one draw).
+ATTACH_CHUNK = 1 << 20
+
+
 def update_support(world: World, rng: np.random.Generator, date: Month) -> list[Event]:
-    """Count this month's support, then update fitness, misery and attachments."""
+    """Count this month's support, then update fitness, misery and attachments.
+
+    One compiled pass over the voters (:func:`_monthly_support_kernel`) redirects
+    attachments to dissolved organisations, counts support, and updates each voter's
+    choice and misery; nothing of the voters' size is allocated.
+    """
     params = world.scenario.parties
     table: Organisations = world.organisations
     voters = world.voters
@@ -277,41 +395,52 @@ def update_support(world: World, rng: np.random.Generator, date: Month) -> list[
     if len(table.choice) != n:
         table.choice = np.full(n, -1, dtype=np.int32)
         table.misery = np.zeros(n, dtype=np.float32)
-    _redirect_attachments(world)
     alive = table.alive()
-    count = count_support(world, alive)
-    ids = np.array([o.id for o in alive] + [-1], dtype=np.int32)
-    table.choice[:] = ids[count.choice]  # row -1 picks the trailing "none"
-    electorate = world.electorate
-    weight = voters.weight
-    total = float(weight.sum(dtype=np.float64))
-    table.mean_misery = float(
-        np.dot(count.nearest_sq.astype(np.float64), weight) / total if total > 0 else 0.0
+    arrays = organisation_arrays(alive, params)
+    k, n_groups = len(alive), len(world.ethnic_groups)
+    redirect = (
+        _attachment_redirect(world) if len(table) else np.full(1, NO_ORGANISATION, dtype=np.int64)
     )
-    table.misery *= np.float32(params.misery_memory)
-    table.misery += count.nearest_sq
+    org_weight = np.zeros(k)
+    position_sum = np.zeros((k, 2))
+    square_sum = np.zeros(k)
+    ethnic_weight = np.zeros((k, n_groups))
+    misery_sum, total, candidates = _monthly_support_kernel(
+        voters.position, voters.ethnicity, voters.zhuz, voters.attachment, voters.weight,
+        redirect, arrays.position, arrays.base, arrays.zhuz, arrays.ids, arrays.bonus,
+        float(params.ethnic_bonus), float(params.clan_bonus), float(params.attachment_bonus),
+        float(params.min_utility), float(params.misery_cap), float(params.misery_memory),
+        table.choice, table.misery, org_weight, position_sum, square_sum, ethnic_weight,
+    )  # fmt: skip
+    electorate = world.electorate
+    # Weighted mean of d², summed in voter order (float64).
+    table.mean_misery = float(misery_sum / total if total > 0 else 0.0)
     gamma = params.fitness_memory
     for row, org in enumerate(alive):
-        members = float(count.weight[row])
+        members = float(org_weight[row])
         org.previous_share = org.share
         org.members = members
         org.share = members / electorate if electorate > 0 else 0.0
         org.peak_share = max(org.peak_share, org.share)
         org.fitness = gamma * org.fitness + (1.0 - gamma) * org.share
-        org.ethnic_support = count.ethnic_weight[row].copy()
+        org.ethnic_support = ethnic_weight[row].copy()
         org.experience += 1.0  # one more month of organising (coalition skill, MODEL.md §2)
         if org.leader >= 0:
             world.elites.experience[org.leader] += np.float32(1.0)
         if members > 0:
-            centroid = count.position_sum[row] / members
+            centroid = position_sum[row] / members
             org.centroid = centroid
-            mean_square = count.square_sum[row] / members - float(centroid @ centroid)
+            mean_square = square_sum[row] / members - float(centroid @ centroid)
             org.spread = float(np.sqrt(max(mean_square, 0.0)))
         else:
             org.centroid = np.full(2, np.nan)
             org.spread = 0.0
     if params.attachment_rate > 0 and alive:
-        candidates = np.flatnonzero((table.choice >= 0) & (voters.attachment != table.choice))
-        attach = candidates[rng.random(len(candidates)) < params.attachment_rate]
-        voters.attachment[attach] = table.choice[attach]
+        start, left = 0, int(candidates)
+        while left > 0:
+            draws = rng.random(min(left, ATTACH_CHUNK))
+            start = _attach_kernel(
+                table.choice, voters.attachment, draws, float(params.attachment_rate), start
+            )
+            left -= len(draws)
     return []

@@ -460,10 +460,47 @@ class ElectoralSystem(Sourced):
             "cast); 'forbid' voids the race (a repeat election is called)."
         ),
     )
+    list_districts: Literal["national", "oblast"] = Field(
+        "national",
+        description=(
+            "Where a 'list_pr' (or 'block') election is held: 'national', one nationwide "
+            "list race (for 'block': district_magnitude-member districts); 'oblast', each "
+            "oblast one multi-member district with seats apportioned by population."
+        ),
+    )
+    district_magnitude: int = Field(
+        1,
+        ge=1,
+        description="k: seats per district of a 'block' vote with list_districts 'national'.",
+    )
+    overhang: Literal["keep", "level", "deduct"] = Field(
+        "keep",
+        description="What an 'mmp' house does with overhang seats (systems.mmp).",
+    )
+    district_exemption: int | None = Field(
+        None,
+        ge=1,
+        description=(
+            "'mmp': a party that won at least this many districts is exempt from the "
+            "list threshold (Germany: 3; New Zealand: 1); None: no exemption."
+        ),
+    )
 
     @model_validator(mode="after")
     def _seats_add_up(self) -> ElectoralSystem:
-        if self.formula in ("plurality", "two_round", "parallel"):
+        if self.formula in ("list_pr", "block", "state_list") and self.seats < 1:
+            raise ValueError(f"formula {self.formula!r} needs seats of at least 1")
+        block_national = self.formula == "block" and self.list_districts == "national"
+        if block_national and self.seats % self.district_magnitude:
+            raise ValueError(
+                f"block: seats ({self.seats}) must be a multiple of district_magnitude "
+                f"({self.district_magnitude})"
+            )
+        if self.formula == "state_list" and self.list_candidates < self.seats:
+            raise ValueError(
+                f"list_candidates ({self.list_candidates}) must be at least seats ({self.seats})"
+            )
+        if self.formula in ("plurality", "two_round", "parallel", "mmp"):
             parts = self.district_seats + self.list_seats + self.reserved_seats
             if self.seats != parts:
                 raise ValueError(
@@ -614,6 +651,20 @@ class ElectionParameters(_Strict):
         0.05,
         description="Share of a district's voters attached to an organisation for it to nominate.",
     )
+    titular_preference: Share = Field(
+        0.0,
+        description=(
+            "Probability that a candidate the regime nominates itself is drawn from the "
+            "titular (Kazakh) group of the district."
+        ),
+    )
+    own_candidate_share: Share = Field(
+        0.0,
+        description=(
+            "Share of districts where the regime endorses its own labour-collective "
+            "candidate even when a co-opted organisation stands."
+        ),
+    )
     endorsement_rate: Share = Field(
         0.9, description="Chance the regime endorses a candidate of its own in a district."
     )
@@ -731,6 +782,13 @@ class PartyParameters(_Strict):
     birth_rate: Share = Field(
         0.0, description="β: monthly chance that an elite founds a party where misery clusters."
     )
+    monopoly_birth_rate: Share | None = Field(
+        None,
+        description=(
+            "β while the party monopoly holds (a movement needs the authorities' leave); "
+            "None: the same as birth_rate."
+        ),
+    )
     misery_memory: float = Field(
         0.5, ge=0.0, lt=1.0, description="γ_m: accumulated misery, M ← γ_m·M + d²."
     )
@@ -750,12 +808,14 @@ class PartyParameters(_Strict):
     spawn_rate: Share = Field(
         0.0, description="Monthly probability that a movement spawns a party led by a sub-leader."
     )
-    movement_schooling: float = Field(
+    resource_bonus: float = Field(
+        0.0, ge=0.0, description="b_res: utility per unit of an organisation's resources."
+    )
+    movement_schooling: Share = Field(
         0.0,
-        ge=0.0,
         description=(
-            "s: a movement's sub-leaders are (1 + s) times as likely as free elites to found "
-            "a party (they alone have organising experience); the party descends from it."
+            "s: probability that a new organisation's founder comes from a movement's "
+            "ranks (they alone have organising experience); it then descends from it."
         ),
     )
     sub_leaders: int = Field(
@@ -791,6 +851,13 @@ class PartyParameters(_Strict):
     )
     cooptation_rate: Share = Field(
         0.0, description="Monthly probability of an offer to an eligible organisation."
+    )
+    monopoly_cooptation_rate: Share | None = Field(
+        None,
+        description=(
+            "Offer rate while the party monopoly holds: the authorities sanction (or "
+            "refuse) every movement; None: the same as cooptation_rate."
+        ),
     )
     cooptation_min_share: Share = Field(0.0, description="Support share an offer requires.")
     cooptation_grant: float = Field(
@@ -851,6 +918,20 @@ class PresidentParameters(Sourced):
     name: str = "the president"
     party: str | None = Field(
         None, description="An organisation id the president belongs to; None: non-partisan."
+    )
+    party_institution: str | None = Field(
+        None,
+        description=(
+            "An institution whose value is the id of the president's party (or 'none'); "
+            "it overrides `party` month by month (a president who leaves a party)."
+        ),
+    )
+    vehicle_institution: str | None = Field(
+        None,
+        description=(
+            "An institution whose value is the id of the organisation the regime runs as "
+            "its pro-presidential vehicle (or 'none'); without it, its newest client."
+        ),
     )
     took_office: MonthField | None = Field(None, description="When the president took office.")
     term_ends: MonthField | None = Field(

@@ -20,10 +20,17 @@ import numpy as np
 from polsim.engine.calendar import Month
 from polsim.engine.events import Event
 from polsim.scenario.schema import ZHUZES
+from polsim.society.kernels import grievance_kernel
 from polsim.world.polity import World
 from polsim.world.voters import NO_ZHUZ
 
-__all__ = ["backs_organisation", "perceived_legitimacy_table", "update_grievance"]
+__all__ = [
+    "backs_organisation",
+    "grievance_reference",
+    "organisation_flags",
+    "perceived_legitimacy_table",
+    "update_grievance",
+]
 
 
 def perceived_legitimacy_table(world: World) -> np.ndarray:
@@ -40,10 +47,41 @@ def perceived_legitimacy_table(world: World) -> np.ndarray:
 
 
 def update_grievance(world: World, rng: np.random.Generator, date: Month) -> list[Event]:
-    """Set every voter's grievance G = H·(1 − L_i) for this month."""
+    """Set every voter's grievance G = H·(1 − L_i) for this month (one compiled pass)."""
     voters = world.voters
     distrust = (1.0 - perceived_legitimacy_table(world)).astype(np.float32)
-    np.multiply(voters.hardship, distrust[voters.ethnicity, voters.zhuz + 1], out=voters.grievance)
+    bonus = world.scenario.society.cooptation_legitimacy
+    coopted = organisation_flags(world, coopted=True) if bonus > 0 else np.zeros(0, bool)
+    grievance_kernel(
+        voters.hardship,
+        voters.ethnicity,
+        voters.zhuz,
+        distrust,
+        world.organisations.choice if len(coopted) else np.zeros(0, np.int32),
+        coopted,
+        np.float32(bonus),
+        voters.grievance,
+    )
+    return []
+
+
+def organisation_flags(world: World, coopted: bool) -> np.ndarray:
+    """Per organisation id, whether it is alive and (not) co-opted; last entry: none.
+
+    Empty when voters back no organisation yet (no records, or no choice column).
+    """
+    orgs = world.organisations
+    if not orgs.records or len(orgs.choice) != len(world.voters):
+        return np.zeros(0, bool)
+    return np.array([o.coopted == coopted and o.alive for o in orgs.records] + [False])
+
+
+def grievance_reference(world: World) -> np.ndarray:
+    """NumPy reference of :func:`update_grievance`: this month's G (not stored)."""
+    voters = world.voters
+    grievance = np.empty_like(voters.hardship)
+    distrust = (1.0 - perceived_legitimacy_table(world)).astype(np.float32)
+    np.multiply(voters.hardship, distrust[voters.ethnicity, voters.zhuz + 1], out=grievance)
     bonus = world.scenario.society.cooptation_legitimacy
     if bonus > 0:
         backs_coopted = backs_organisation(world, coopted=True)
@@ -52,8 +90,8 @@ def update_grievance(world: World, rng: np.random.Generator, date: Month) -> lis
                 1.0 - distrust[voters.ethnicity[backs_coopted], voters.zhuz[backs_coopted] + 1]
             )
             boosted = np.minimum(1.0, legitimacy + np.float32(bonus))
-            voters.grievance[backs_coopted] = voters.hardship[backs_coopted] * (1.0 - boosted)
-    return []
+            grievance[backs_coopted] = voters.hardship[backs_coopted] * (1.0 - boosted)
+    return grievance
 
 
 def backs_organisation(world: World, coopted: bool) -> np.ndarray:

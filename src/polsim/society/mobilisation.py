@@ -29,10 +29,17 @@ import numpy as np
 
 from polsim.engine.calendar import Month
 from polsim.engine.events import Event, MobilisationSubsided, MobilisationWave
-from polsim.society.grievance import backs_organisation
+from polsim.society.grievance import backs_organisation, organisation_flags
+from polsim.society.kernels import mobilisation_kernel
 from polsim.world.polity import World
 
-__all__ = ["granovetter_equilibrium", "mobilise", "threshold_equilibrium"]
+__all__ = [
+    "granovetter_equilibrium",
+    "mobilise",
+    "mobilise_reference",
+    "oblast_totals",
+    "threshold_equilibrium",
+]
 
 
 def threshold_equilibrium(
@@ -104,33 +111,43 @@ def granovetter_equilibrium(thresholds: np.ndarray, start: float = 0.0) -> float
     return threshold_equilibrium(ordered, np.ones(len(ordered)), start)
 
 
-def mobilise(world: World, rng: np.random.Generator, date: Month) -> list[Event]:
-    """Update who is active, oblast by oblast, and report waves that start or end."""
+def oblast_totals(world: World) -> np.ndarray:
+    """Each oblast's weight as the threshold model takes it (float64, NumPy's sum)."""
     voters = world.voters
-    repression = np.float32(world.regime.repression)
-    willing = voters.grievance - voters.risk_aversion * repression > voters.activation_threshold
+    return np.array(
+        [
+            float(voters.weight[voters.oblast_slice(o)].sum(dtype=np.float64))
+            for o in range(voters.n_oblasts)
+        ]
+    )
+
+
+def mobilise(world: World, rng: np.random.Generator, date: Month) -> list[Event]:
+    """Update who is active, oblast by oblast, and report waves that start or end.
+
+    One compiled pass per oblast (:func:`~polsim.society.kernels.mobilisation_kernel`)
+    does what :func:`mobilise_reference` does with NumPy, with the same arithmetic.
+    """
+    voters = world.voters
     discount = world.scenario.society.mobilisation.organised_discount
-    if discount > 0:
-        organised = backs_organisation(world, coopted=False)
-        willing |= organised & (
-            voters.grievance - voters.risk_aversion * repression
-            > voters.activation_threshold - np.float32(discount)
-        )
-    willing_weight = np.where(willing, voters.weight, np.float32(0.0))
+    organised = organisation_flags(world, coopted=False) if discount > 0 else np.zeros(0, bool)
+    previous = np.zeros(voters.n_oblasts)
+    shares = np.zeros(voters.n_oblasts)
+    mobilisation_kernel(
+        voters.grievance, voters.risk_aversion, voters.activation_threshold,
+        voters.bandwagon_threshold, voters.weight, voters.active, voters.oblast_bounds,
+        oblast_totals(world), np.float32(world.regime.repression),
+        world.organisations.choice if len(organised) else np.zeros(0, np.int32),
+        organised, np.float32(discount), previous, shares,
+    )  # fmt: skip
+    return _wave_events(world, date, [float(s) for s in shares])
+
+
+def _wave_events(world: World, date: Month, shares: list[float]) -> list[Event]:
     society = world.society
-    previous = _active_share_by_oblast(world)
     events: list[Event] = []
     level = world.scenario.society.mobilisation.protest_level
-    for o in range(voters.n_oblasts):
-        rows = voters.oblast_slice(o)
-        thresholds = voters.bandwagon_threshold[rows]
-        share = threshold_equilibrium(
-            thresholds,
-            willing_weight[rows],
-            start=previous[o],
-            total=float(voters.weight[rows].sum(dtype=np.float64)),
-        )
-        np.logical_and(willing[rows], thresholds <= share, out=voters.active[rows])
+    for o, share in enumerate(shares):
         name = world.oblasts[o]
         if share >= level and o not in society.protesting_oblasts:
             society.protesting_oblasts.add(o)
@@ -147,6 +164,35 @@ def mobilise(world: World, rng: np.random.Generator, date: Month) -> list[Event]
                 )
             )
     return events
+
+
+def mobilise_reference(world: World, rng: np.random.Generator, date: Month) -> list[Event]:
+    """NumPy reference of :func:`mobilise` (same results, a test checks)."""
+    voters = world.voters
+    repression = np.float32(world.regime.repression)
+    willing = voters.grievance - voters.risk_aversion * repression > voters.activation_threshold
+    discount = world.scenario.society.mobilisation.organised_discount
+    if discount > 0:
+        organised = backs_organisation(world, coopted=False)
+        willing |= organised & (
+            voters.grievance - voters.risk_aversion * repression
+            > voters.activation_threshold - np.float32(discount)
+        )
+    willing_weight = np.where(willing, voters.weight, np.float32(0.0))
+    previous = _active_share_by_oblast(world)
+    shares: list[float] = []
+    for o in range(voters.n_oblasts):
+        rows = voters.oblast_slice(o)
+        thresholds = voters.bandwagon_threshold[rows]
+        share = threshold_equilibrium(
+            thresholds,
+            willing_weight[rows],
+            start=previous[o],
+            total=float(voters.weight[rows].sum(dtype=np.float64)),
+        )
+        np.logical_and(willing[rows], thresholds <= share, out=voters.active[rows])
+        shares.append(share)
+    return _wave_events(world, date, shares)
 
 
 def _active_share_by_oblast(world: World) -> np.ndarray:

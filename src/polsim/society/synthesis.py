@@ -254,27 +254,36 @@ def synthesise_voters(scenario: Scenario, n_voters: int, rng: np.random.Generato
     activation = draw(params.mobilisation.activation_threshold, n_voters, rng)
     bandwagon = draw(params.mobilisation.bandwagon_threshold, n_voters, rng)
 
-    # Sort by oblast, then by bandwagon threshold within the oblast.
+    # Sort by oblast, then by bandwagon threshold within the oblast. Columns are put in
+    # order one at a time, each original freed before the next (peak memory).
     order = np.lexsort((bandwagon, oblast))
     bounds = np.searchsorted(oblast[order], np.arange(n_oblasts + 1), side="left")
     weight = np.full(n_voters, scenario.population.electorate.value / n_voters, np.float32)
+    columns = {
+        "ethnicity": ethnicity,
+        "zhuz": zhuz,
+        "oblast": oblast,
+        "urban": urban,
+        "position": position,
+        "base_hardship": base_hardship,
+        "shock_sensitivity": sensitivity,
+        "risk_aversion": risk_aversion,
+        "activation_threshold": activation,
+        "bandwagon_threshold": bandwagon,
+    }
+    del ethnicity, zhuz, oblast, urban, position, base_hardship, sensitivity
+    del risk_aversion, activation, bandwagon
+    for name in list(columns):
+        columns[name] = columns[name][order]
+    del order
     return Voters(
         weight=weight,
-        ethnicity=ethnicity[order],
-        zhuz=zhuz[order],
-        oblast=oblast[order],
-        urban=urban[order],
-        position=np.ascontiguousarray(position[order]),
-        base_hardship=base_hardship[order],
-        shock_sensitivity=sensitivity[order],
-        hardship=base_hardship[order].copy(),
-        risk_aversion=risk_aversion[order],
-        activation_threshold=activation[order],
-        bandwagon_threshold=bandwagon[order],
+        hardship=columns["base_hardship"].copy(),
         grievance=np.zeros(n_voters, np.float32),
         active=np.zeros(n_voters, bool),
         attachment=np.full(n_voters, NO_ORGANISATION, np.int32),
         oblast_bounds=bounds.astype(np.int64),
+        **columns,
     )
 
 

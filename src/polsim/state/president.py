@@ -145,6 +145,11 @@ def update_president(world: World, rng: np.random.Generator, date: Month) -> lis
     elif presidency.original and rng.random() < params.exit_hazard:
         events += transfer_power(world, date, "left office (exogenous hazard)")
 
+    if params.party_institution is not None and presidency.original:
+        party_id = str(world.institutions.get(params.party_institution, "none"))
+        org = world.organisations.by_historical_id(party_id)
+        presidency.party = org.id if org is not None and org.alive else -1
+
     society = world.society
     people = society.people.sum()
     hardship = society.hardship.sum() / people if people > 0 else 0.0

@@ -28,6 +28,10 @@ def state_series(world: World) -> dict[str, float]:
     kazakh_holders = max(int((zhuz >= 0).sum()), 1)
     for z, name in enumerate(ZHUZES):
         out[f"posts_share_{slug(name)}"] = float((zhuz == z).sum()) / kazakh_holders
+    pool_kazakh = max(int((elites.zhuz >= 0).sum()), 1) if len(elites) else 1
+    for z, name in enumerate(ZHUZES):
+        share = float((elites.zhuz == z).sum()) / pool_kazakh if len(elites) else 0.0
+        out[f"pool_share_{slug(name)}"] = share
     out["posts_non_kazakh_share"] = float((zhuz < 0).sum()) / max(len(holders), 1)
     out["posts_held_by_party_members"] = (
         float((elites.organisation[holders] >= 0).sum()) if len(holders) else 0.0
