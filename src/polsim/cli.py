@@ -433,7 +433,7 @@ def claims_command(
     import numpy as np
 
     from polsim.experiments.claims import evaluate_claims, run_claim_ensembles
-    from polsim.measures.seed_claims import in_sample_facts
+    from polsim.measures.seed_claims import RECORD_1994_SEATS, in_sample_facts
 
     if runs < 2:
         raise UserInputError(f"--runs must be at least 2 (paired tests need pairs); got {runs}")
@@ -462,6 +462,7 @@ def claims_command(
         out.print(table)
         facts = [in_sample_facts(r) for r in ensemble.base]
         record = {k: f.value for k, f in model.targets.items()}
+        record |= {f"seats_1994_{k.replace(' ', '_')}": v for k, v in RECORD_1994_SEATS.items()}
         table = Table("in-sample fact", "simulated mean ± sd", "record", box=None)
         for key in sorted(set().union(*facts)):
             values = np.array([f.get(key, np.nan) for f in facts], float)

@@ -597,12 +597,9 @@ def _hold_legislative(
             filled += _reserved_seats(world, election)
     turnout = first.ballots / first.registered if first.registered > 0 else 0.0
     events.append(
-        ElectionHeld(
-            date=date,
-            actors=(f"election:{election.name}", f"body:{election.body}"),
-            election=election.name,
-            body=election.body,
-            formula=system.formula,
+        _held(
+            election,
+            date,
             rounds=rounds,
             turnout=float(turnout),
             seats=system.seats if called.attempt == 0 else len(held),
@@ -833,12 +830,9 @@ def _hold_presidential(
             world, called, ["national"], "turnout below the validity rule or no majority", date
         )
     events.append(
-        ElectionHeld(
-            date=date,
-            actors=(f"election:{election.name}", f"body:{election.body}"),
-            election=election.name,
-            body=election.body,
-            formula=system.formula,
+        _held(
+            election,
+            date,
             rounds=rounds,
             turnout=float(ballots_n[0] / registered_n[0]) if registered_n[0] > 0 else 0.0,
             seats=1,
@@ -1138,11 +1132,7 @@ def _hold_list_pr(
             allocation = allocate_seats(eligible, int(seats[r]), system.method, 0.0, rng=rng)
             count.seats[start:offset] = allocation.seats
             events += _tie_events(election, names[r], allocation.ties, date)
-        count.elected = count.seats > 0
-        world.election_results.append(_rows(world, election, 1, count, names))
-        world.election_units.append(count.unit_rows)
-        filled = int(count.seats.sum())
-        turnout = count.ballots / count.registered if count.registered > 0 else 0.0
+        filled, turnout = _record_seats(world, election, count, names)
     events += _queue_repeat(
         world,
         called,
@@ -1151,12 +1141,9 @@ def _hold_list_pr(
         date,
     )
     events.append(
-        ElectionHeld(
-            date=date,
-            actors=(f"election:{election.name}", f"body:{election.body}"),
-            election=election.name,
-            body=election.body,
-            formula=system.formula,
+        _held(
+            election,
+            date,
             rounds=1,
             turnout=float(turnout),
             seats=int(seats[held].sum()),
@@ -1380,11 +1367,7 @@ def _hold_block(
             allocation = block_vote(votes, min(int(seats[r]), standing), rng)
             count.seats[start:offset] = allocation.seats
             events += _tie_events(election, names[r], allocation.ties, date)
-        count.elected = count.seats > 0
-        world.election_results.append(_rows(world, election, 1, count, names))
-        world.election_units.append(count.unit_rows)
-        filled = int(count.seats.sum())
-        turnout = count.ballots / count.registered if count.registered > 0 else 0.0
+        filled, turnout = _record_seats(world, election, count, names)
     events += _queue_repeat(
         world,
         called,
@@ -1393,12 +1376,9 @@ def _hold_block(
         date,
     )
     events.append(
-        ElectionHeld(
-            date=date,
-            actors=(f"election:{election.name}", f"body:{election.body}"),
-            election=election.name,
-            body=election.body,
-            formula=system.formula,
+        _held(
+            election,
+            date,
             rounds=1,
             turnout=float(turnout),
             seats=int(seats[held].sum()),
@@ -1544,12 +1524,9 @@ def _hold_state_list(
             world, called, ["state-list"], "turnout below the validity rule", date
         )
     events.append(
-        ElectionHeld(
-            date=date,
-            actors=(f"election:{election.name}", f"body:{election.body}"),
-            election=election.name,
-            body=election.body,
-            formula=system.formula,
+        _held(
+            election,
+            date,
             rounds=1,
             turnout=turnout,
             seats=system.seats,
@@ -1558,6 +1535,42 @@ def _hold_state_list(
         )
     )
     return events
+
+
+def _record_seats(
+    world: World, election: ScheduledElection, count: _Count, names: tuple[str, ...]
+) -> tuple[int, float]:
+    """Record a one-round multi-member count; return the seats filled and the turnout."""
+    count.elected = count.seats > 0
+    world.election_results.append(_rows(world, election, 1, count, names))
+    world.election_units.append(count.unit_rows)
+    turnout = count.ballots / count.registered if count.registered > 0 else 0.0
+    return int(count.seats.sum()), float(turnout)
+
+
+def _held(
+    election: ScheduledElection,
+    date: Month,
+    *,
+    rounds: int,
+    turnout: float,
+    seats: int,
+    seats_filled: int,
+    candidates: int,
+) -> ElectionHeld:
+    """The ``ElectionHeld`` event of one election."""
+    return ElectionHeld(
+        date=date,
+        actors=(f"election:{election.name}", f"body:{election.body}"),
+        election=election.name,
+        body=election.body,
+        formula=election.system.formula,
+        rounds=rounds,
+        turnout=float(turnout),
+        seats=int(seats),
+        seats_filled=int(seats_filled),
+        candidates=int(candidates),
+    )
 
 
 # --- tables ---------------------------------------------------------------------------------
