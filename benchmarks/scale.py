@@ -51,10 +51,10 @@ def _peak_rss() -> int:
 
 
 def _child(voters: str, until: str | None) -> None:
-    from polsim.api import parse_voter_count
     from polsim.engine.calendar import Month
     from polsim.engine.simulation import Simulation
     from polsim.scenario.loader import load_scenario
+    from polsim.voter_count import parse_voter_count
 
     scenario = load_scenario("kazakhstan-1990s")
     # Compile (or load from cache) every kernel on a small run first: not timed.

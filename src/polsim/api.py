@@ -33,6 +33,7 @@ from polsim.output.rundir import file_sha256, write_run_dir
 from polsim.parties.series import organisations_table
 from polsim.scenario.loader import load_scenario, scenario_hash
 from polsim.scenario.schema import Scenario
+from polsim.voter_count import parse_voter_count
 
 __all__ = ["Run", "parse_voter_count", "read_run", "simulate"]
 
@@ -98,29 +99,6 @@ class Run:
         path = write_run_dir(Path(directory), write_files, force=force)
         self.manifest_record = manifest
         return path
-
-
-def parse_voter_count(text: str | int) -> int:
-    """Read a voter count such as ``200000``, ``200k``, ``1.5m`` or ``10m``.
-
-    Examples
-    --------
-    >>> parse_voter_count("200k"), parse_voter_count("10m"), parse_voter_count(5000)
-    (200000, 10000000, 5000)
-    """
-    raw = str(text).strip().lower().replace("_", "")
-    factor = {"k": 1_000, "m": 1_000_000}.get(raw[-1:], 1)
-    number = raw[:-1] if factor > 1 else raw
-    try:
-        value = float(number)
-    except ValueError:
-        value = float("nan")
-    count = value * factor
-    if not np.isfinite(count) or count != int(count) or count < 1:
-        raise UserInputError(
-            f"--voters must be a positive whole number such as 200000, 200k or 10m; got {text!r}"
-        )
-    return int(count)
 
 
 def simulate(

@@ -55,3 +55,18 @@ def test_episodes_follow_the_hazard(kz_world):
         events += keep_the_peace(world, np.random.default_rng(month), Month(1994, 1) + month)
     assert len(events) == int(world.peace.episodes_total.sum()) > 0
     assert all(e.kind == "ViolentEpisode" for e in events)
+
+
+def test_compiled_bloc_table_matches_numpy_reference():
+    from polsim.state.civil_peace import _bloc_table, _bloc_table_numpy
+
+    rng = np.random.default_rng(5)
+    n, n_orgs, n_oblasts, n_cols = 50_000, 7, 5, 4
+    choice = rng.integers(-1, n_orgs, n).astype(np.int32)
+    oblast = np.sort(rng.integers(0, n_oblasts, n)).astype(np.int8)
+    weight = (rng.random(n) * 2).astype(np.float32)
+    bloc = rng.integers(0, n_cols, n_orgs).astype(np.int64)
+    table = np.zeros(n_oblasts * n_cols)
+    _bloc_table(choice, oblast, weight, bloc, n_cols, table)
+    expected = _bloc_table_numpy(choice, oblast, weight, bloc, n_cols, n_oblasts * n_cols)
+    assert np.array_equal(table, expected)

@@ -44,6 +44,7 @@ import numpy as np
 
 from polsim.elections.voting import CandidateTable
 from polsim.scenario.schema import ElectionParameters
+from polsim.world.counting import bincount, support_tables
 from polsim.world.polity import World
 
 __all__ = [
@@ -84,7 +85,7 @@ def ballot_attachment(world: World) -> np.ndarray:
     choice = getattr(organisations, "choice", None)
     if choice is None or len(choice) != len(attachment):
         return attachment
-    return np.where(attachment >= 0, attachment, choice).astype(np.int32)
+    return np.where(attachment >= 0, attachment, choice).astype(np.int32, copy=False)
 
 
 def _living_organisations(world: World) -> dict[int, object]:
@@ -188,8 +189,8 @@ def nominate_districts(
     n_districts = len(names)
     held = np.arange(n_districts) if districts is None else np.asarray(districts, np.int64)
     by_district = np.argsort(district, kind="stable")
-    start = np.concatenate(([0], np.cumsum(np.bincount(district, minlength=n_districts))))
-    weight_d = np.bincount(district, weights=voters.weight, minlength=n_districts)
+    start = np.concatenate(([0], np.cumsum(bincount(district, minlength=n_districts))))
+    weight_d = bincount(district, weights=voters.weight, minlength=n_districts)
     organisations = _living_organisations(world)
     attachment = ballot_attachment(world)
     support, modal_eth, modal_zhuz = _organisation_support(
@@ -301,14 +302,14 @@ def nominate_districts(
     return nominees
 
 
-def _organisation_support(
+def _organisation_support_reference(
     world: World,
     district: np.ndarray,
     attachment: np.ndarray,
     n_districts: int,
     weight_d: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per (district, org): backers' share of the district; modal ethnicity and zhuz."""
+    """NumPy reference of :func:`_organisation_support` (voter-sized temporaries)."""
     n_orgs = int(attachment.max(initial=-1)) + 1
     if n_orgs == 0:
         empty = np.zeros((n_districts, 0))
@@ -331,6 +332,31 @@ def _organisation_support(
         weights=w,
         minlength=n_districts * n_orgs * 4,
     ).reshape(n_districts, n_orgs, 4)
+    modal_zhuz = by_zhuz[:, :, 1:].argmax(axis=2)
+    return support, modal_eth, modal_zhuz
+
+
+def _organisation_support(
+    world: World,
+    district: np.ndarray,
+    attachment: np.ndarray,
+    n_districts: int,
+    weight_d: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per (district, org): backers' share of the district; modal ethnicity and zhuz."""
+    n_orgs = int(attachment.max(initial=-1)) + 1
+    if n_orgs == 0:
+        empty = np.zeros((n_districts, 0))
+        return empty, empty.astype(np.int64), empty.astype(np.int64)
+    voters = world.voters
+    n_eth = len(world.ethnic_groups)
+    support, by_eth, by_zhuz = support_tables(
+        district, attachment, voters.weight, voters.ethnicity, voters.zhuz,
+        n_districts, n_orgs, n_eth,
+    )  # fmt: skip
+    support = support.reshape(n_districts, n_orgs) / np.maximum(weight_d, 1e-300)[:, None]
+    modal_eth = by_eth.reshape(n_districts, n_orgs, n_eth).argmax(axis=2)
+    by_zhuz = by_zhuz.reshape(n_districts, n_orgs, 4)
     modal_zhuz = by_zhuz[:, :, 1:].argmax(axis=2)
     return support, modal_eth, modal_zhuz
 

@@ -40,6 +40,7 @@ from numba import njit
 
 from polsim.elections.allocation import allocate_seats
 from polsim.errors import UserInputError
+from polsim.world.counting import bincount
 
 __all__ = [
     "Districting",
@@ -204,8 +205,7 @@ def draw_districts(
     bounds = np.asarray(oblast_bounds, dtype=np.int64)
     n_oblasts = len(bounds) - 1
     voters_per_oblast = np.diff(bounds)
-    oblast_of_voter = np.repeat(np.arange(n_oblasts), voters_per_oblast)
-    oblast_weight = np.bincount(oblast_of_voter, weights=weight, minlength=n_oblasts)
+    oblast_weight = _oblast_sums(weight, bounds)
     if np.ndim(seats) == 0:
         seats_by_oblast = apportion_district_seats(oblast_weight, int(seats))
     else:
@@ -220,6 +220,7 @@ def draw_districts(
     equal = bool(len(weight) == 0 or np.all(weight == weight[0]))
     if equal and len(weight):
         return _equal_weight_districts(weight, urban, bounds, seats_by_oblast, oblasts, unit_people)
+    oblast_of_voter = np.repeat(np.arange(n_oblasts), voters_per_oblast)
     # Districting order: within each oblast, rural first, then urban (stable radix sort).
     key = (2 * oblast_of_voter + np.asarray(urban, dtype=np.int64)).astype(np.int32)
     order = np.argsort(key, kind="stable")
@@ -257,6 +258,20 @@ def draw_districts(
         unit_weight=np.bincount(unit_ordered, weights=w_ordered, minlength=n_units),
         names=district_names(oblasts, seats_by_oblast),
     )
+
+
+@njit(cache=True, nogil=True)
+def _oblast_sums(weight, bounds):  # pragma: no cover
+    """Σ weight (float64) over each oblast's slice, in voter order: what
+    ``np.bincount(np.repeat(arange(n_oblasts), diff(bounds)), weights=weight)`` gives,
+    without its voter-sized arrays (a test checks)."""
+    out = np.zeros(bounds.shape[0] - 1)
+    for o in range(bounds.shape[0] - 1):
+        acc = 0.0
+        for i in range(bounds[o], bounds[o + 1]):
+            acc += np.float64(weight[i])
+        out[o] = acc
+    return out
 
 
 @njit(cache=True, nogil=True)
@@ -321,8 +336,8 @@ def _equal_weight_districts(
     _equal_weight_pass(
         urban, bounds, seats_by_oblast, first_district, none, none, none, district, unit
     )
-    district_size = np.bincount(district, minlength=n_districts)
-    district_weight = np.bincount(district, weights=weight, minlength=n_districts)
+    district_size = bincount(district, minlength=n_districts)
+    district_weight = bincount(district, weights=weight, minlength=n_districts)
     units_per_district = np.clip(
         np.rint(district_weight / float(unit_people)).astype(np.int64), 1, None
     )
@@ -340,6 +355,6 @@ def _equal_weight_districts(
         district_oblast=np.repeat(np.arange(n_oblasts), seats_by_oblast),
         unit_district=np.repeat(np.arange(n_districts), units_per_district),
         district_weight=district_weight,
-        unit_weight=np.bincount(unit, weights=weight, minlength=n_units),
+        unit_weight=bincount(unit, weights=weight, minlength=n_units),
         names=district_names(oblasts, seats_by_oblast),
     )

@@ -34,6 +34,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from numba import njit
 
 from polsim.engine.calendar import Month
 from polsim.engine.events import Event, PartyFounded
@@ -75,6 +76,63 @@ def _founded_event(world: World, org: Organisation, date: Month) -> PartyFounded
     )
 
 
+@njit(cache=True, nogil=True)
+def _first_above(misery, weight, target):  # pragma: no cover
+    """First voter whose running sum of ``misery·weight`` (float64) exceeds ``target``.
+
+    The same additions in the same order as ``np.cumsum(misery.astype(f64) * weight)``,
+    and, the terms being non-negative, the same index as ``np.searchsorted(cumsum,
+    target, side="right")`` (``len(misery)`` if none), without the voter-sized arrays.
+    """
+    acc = 0.0
+    n = misery.shape[0]
+    for i in range(n):
+        acc += np.float64(misery[i]) * np.float64(weight[i])
+        if acc > target:
+            return i
+    return n
+
+
+@njit(cache=True, nogil=True)
+def _pull_sum(misery, weight, lo, n):  # pragma: no cover
+    """Σ float64(misery)·weight over ``lo:lo + n`` by NumPy's pairwise summation (the
+    order of ``np.add.reduce`` on a contiguous float64 array: blocks of at most 128
+    summed with eight accumulators, halves split at multiples of 8), without the array.
+    """
+    if n < 8:
+        res = 0.0
+        for i in range(lo, lo + n):
+            res += np.float64(misery[i]) * np.float64(weight[i])
+        return res
+    if n <= 128:
+        r = np.empty(8)
+        for t in range(8):
+            r[t] = np.float64(misery[lo + t]) * np.float64(weight[lo + t])
+        i = 8
+        while i < n - (n % 8):
+            for t in range(8):
+                r[t] += np.float64(misery[lo + i + t]) * np.float64(weight[lo + i + t])
+            i += 8
+        res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]))
+        while i < n:
+            res += np.float64(misery[lo + i]) * np.float64(weight[lo + i])
+            i += 1
+        return res
+    half = n // 2
+    half -= half % 8
+    return _pull_sum(misery, weight, lo, half) + _pull_sum(misery, weight, lo + half, n - half)
+
+
+def _weighted_voter_numpy(misery, weight, u):
+    """NumPy reference of the draw in :func:`_birth` (voter-sized float64 arrays)."""
+    pull = misery.astype(np.float64) * weight
+    total = pull.sum()
+    if total <= 0:
+        return None
+    voter = int(np.searchsorted(np.cumsum(pull), u * total, side="right"))
+    return min(voter, len(misery) - 1)
+
+
 def _birth(world: World, rng: np.random.Generator, date: Month) -> Organisation | None:
     params = world.scenario.parties
     voters = world.voters
@@ -97,11 +155,13 @@ def _birth(world: World, rng: np.random.Generator, date: Month) -> Organisation 
     candidates = schooled if from_school else free_elites(world)
     if len(candidates) == 0:
         return None
-    pull = misery.astype(np.float64) * voters.weight
-    total = pull.sum()
+    # Σ misery·weight as NumPy sums it (pairwise), then the running sum, both compiled
+    # without voter-sized arrays (_weighted_voter_numpy is the reference).
+    total = _pull_sum(misery, voters.weight, 0, len(misery))
     if total <= 0:
         return None
-    voter = int(np.searchsorted(np.cumsum(pull), rng.random() * total, side="right"))
+    target = rng.random() * total
+    voter = int(_first_above(misery, voters.weight, target))
     voter = min(voter, len(voters) - 1)
     spot = voters.position[voter].astype(np.float64)
     d = elites.position[candidates].astype(np.float64) - spot[None, :]

@@ -24,6 +24,7 @@ Historical organisations under ``history: pinned`` merge only on their dates.
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
 from polsim.engine.calendar import Month
 from polsim.engine.events import Event, PartiesMerged
@@ -94,7 +95,7 @@ def merge_into(
     if lead.leader >= 0:
         world.elites.organisation[lead.leader] = merged.id
     ids = np.array([o.id for o in partners], dtype=np.int32)
-    table.choice[np.isin(table.choice, ids)] = merged.id
+    _relabel(table.choice, ids, merged.id)
     event = PartiesMerged(
         date=date,
         actors=(*(f"org:{o.id}" for o in partners), f"org:{merged.id}"),
@@ -104,6 +105,23 @@ def merge_into(
         ethnic_base=describe_base(world, base),
     )
     return merged, event
+
+
+@njit(cache=True, nogil=True)
+def _relabel(choice, ids, new_id):  # pragma: no cover
+    """``choice[np.isin(choice, ids)] = new_id`` (:func:`_relabel_reference`), in place,
+    without the voter-sized mask."""
+    for i in range(choice.shape[0]):
+        c = choice[i]
+        for j in range(ids.shape[0]):
+            if c == ids[j]:
+                choice[i] = new_id
+                break
+
+
+def _relabel_reference(choice: np.ndarray, ids: np.ndarray, new_id: int) -> None:
+    """NumPy reference of :func:`_relabel`."""
+    choice[np.isin(choice, ids)] = new_id
 
 
 def merge_organisations(world: World, rng: np.random.Generator, date: Month) -> list[Event]:

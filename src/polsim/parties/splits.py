@@ -24,6 +24,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from numba import njit
 
 from polsim.engine.calendar import Month
 from polsim.engine.events import Event, PartySplit
@@ -51,13 +52,97 @@ def split_hazard(personalism: float, spread: float, cohesion: float, rate: float
     return float(min(1.0, max(0.0, rate * personalism * spread * (1.0 - cohesion))))
 
 
+@njit(cache=True, nogil=True)
+def _assign(x, centres, labels):  # pragma: no cover
+    """labels_i = [d1_i < d0_i], d_s = (x0 − c_s0)² + (x1 − c_s1)² (NumPy's
+    ``((x - c) ** 2).sum(axis=1)``: two terms); returns (all 0, all 1)."""
+    zeros = True
+    ones = True
+    for i in range(x.shape[0]):
+        x0 = np.float64(x[i, 0])
+        x1 = np.float64(x[i, 1])
+        a = x0 - centres[0, 0]
+        b = x1 - centres[0, 1]
+        d0 = a * a + b * b
+        a = x0 - centres[1, 0]
+        b = x1 - centres[1, 1]
+        d1 = a * a + b * b
+        if d1 < d0:
+            labels[i] = 1
+            zeros = False
+        else:
+            labels[i] = 0
+            ones = False
+    return zeros, ones
+
+
+@njit(cache=True, nogil=True)
+def _side_sums(x, w, labels, out):  # pragma: no cover
+    """out[s] = Σ_{labels_i = s} w_i·x_i, in row order from the first row, as NumPy's
+    ``(w[mask, None] * x[mask]).sum(axis=0)`` adds along axis 0."""
+    first = np.ones(2, dtype=np.bool_)
+    for i in range(x.shape[0]):
+        s = labels[i]
+        p0 = w[i] * np.float64(x[i, 0])
+        p1 = w[i] * np.float64(x[i, 1])
+        if first[s]:
+            out[s, 0] = p0
+            out[s, 1] = p1
+            first[s] = False
+        else:
+            out[s, 0] += p0
+            out[s, 1] += p1
+
+
 def two_means(points: np.ndarray, weights: np.ndarray) -> np.ndarray:
     """Weighted 2-means labels (0/1) of ``points`` by Lloyd's algorithm.
 
     Started from the mean ± one standard deviation along the principal axis, so the
-    result is deterministic.
+    result is deterministic. Each round's assignment and per-side sums are compiled
+    (same arithmetic and order as :func:`two_means_reference`; a test checks).
 
     >>> two_means(np.array([[0.0, 0], [0.1, 0], [1, 0], [1.1, 0]]), np.ones(4)).tolist()
+    [0, 0, 1, 1]
+    """
+    # ``points`` stay float32: every product and difference with a float64 operand is
+    # that of ``points.astype(np.float64)``, and the kernels convert each coordinate.
+    x = points
+    w = weights.astype(np.float64, copy=False)
+    total = w.sum()
+    mean = (w[:, None] * x).sum(axis=0) / total
+    centred = x - mean
+    cov = (w[:, None] * centred).T @ centred / total
+    del centred
+    values, vectors = np.linalg.eigh(cov)
+    axis = vectors[:, -1] * math.sqrt(max(values[-1], 1e-12))
+    if axis[np.argmax(np.abs(axis))] < 0:
+        axis = -axis  # a fixed orientation, so labels do not depend on eigh's sign
+    centres = np.stack([mean - axis, mean + axis])
+    labels = np.zeros(len(x), dtype=np.int8)
+    new = np.empty(len(x), dtype=np.int8)
+    sums = np.zeros((2, 2))
+    for _ in range(_LLOYD_ROUNDS):
+        zeros, ones = _assign(x, centres, new)
+        if zeros or ones:
+            break
+        _side_sums(x, w, new, sums)
+        for side in (0, 1):
+            centres[side] = sums[side] / w[new == side].sum()
+        if np.array_equal(new, labels):
+            break
+        labels, new = new, labels
+    return labels
+
+
+def two_means_reference(points: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """NumPy reference of :func:`two_means` (voter-sized temporaries each round).
+
+    Weighted 2-means labels (0/1) of ``points`` by Lloyd's algorithm.
+
+    Started from the mean ± one standard deviation along the principal axis, so the
+    result is deterministic.
+
+    >>> two_means_reference(np.array([[0.0, 0], [0.1, 0], [1, 0], [1.1, 0]]), np.ones(4)).tolist()
     [0, 0, 1, 1]
     """
     x = points.astype(np.float64)

@@ -283,6 +283,39 @@ def _redirect_attachments(world: World) -> None:
     attachment[:] = redirect[index]
 
 
+#: Voters whose plain utilities the monthly kernel computes together.
+_BLOCK = 256
+
+
+@njit(cache=True, nogil=True)
+def _bonus_choice(
+    x, y, e, z, a, ox, oy, org_base, org_zhuz, org_ids, org_bonus,
+    b_eth, b_clan, b_pid, misery_cap, utility,
+):  # fmt: skip  # pragma: no cover
+    """(best row, its utility, capped d²_min) of a voter who may get a bonus."""
+    k = ox.shape[0]
+    # Branch-free utilities first (adding 0.0 where a term does not apply leaves u
+    # unchanged, so the sums are those of _support_kernel), then the first maximum.
+    d_min = misery_cap
+    for j in range(k):
+        dx = x - ox[j]
+        dy = y - oy[j]
+        d2 = dx * dx + dy * dy
+        d_min = d2 if d2 < d_min else d_min
+        u = -d2 + org_bonus[j]
+        u += b_eth if (org_base[j] >> e) & 1 else 0.0
+        u += b_clan if (z >= 0 and z == org_zhuz[j]) else 0.0
+        u += b_pid if a == org_ids[j] else 0.0
+        utility[j] = u
+    best = -1
+    best_u = -np.inf
+    for j in range(k):
+        if utility[j] > best_u:
+            best_u = utility[j]
+            best = j
+    return best, best_u, d_min
+
+
 @njit(cache=True, nogil=True)
 def _monthly_support_kernel(
     pos, ethnicity, zhuz, attachment, weight, redirect,
@@ -309,50 +342,93 @@ def _monthly_support_kernel(
         ox[j] = org_pos[j, 0]
         oy[j] = org_pos[j, 1]
     utility = np.empty(k)
-    for i in range(n):
-        a0 = attachment[i]
-        a = redirect[a0] if a0 >= 0 else redirect[none]
-        attachment[i] = a
-        x = np.float64(pos[i, 0])
-        y = np.float64(pos[i, 1])
-        e = np.int64(ethnicity[i])
-        z = np.int64(zhuz[i])
-        # Branch-free utilities first (adding 0.0 where a term does not apply leaves u
-        # unchanged, so the sums are those of _support_kernel), then the first maximum.
-        d_min = misery_cap
+    # Which voters can get a bonus at all: ethnic groups in some base, zhuzes of some
+    # organisation, ids of alive organisations. A voter who can get none has
+    # u_j = −d² + c_j (the three added 0.0 change no comparison), so the fast path
+    # gives the same choice, sums and misery in one loop.
+    eth_any = np.int64(0)
+    zhuz_any = np.int64(0)
+    max_id = -1
+    for j in range(k):
+        eth_any |= org_base[j]
+        if org_zhuz[j] >= 0 and org_zhuz[j] < 63:
+            zhuz_any |= np.int64(1) << org_zhuz[j]
+        if org_ids[j] > max_id:
+            max_id = org_ids[j]
+    alive_id = np.zeros(max_id + 1, dtype=np.bool_)
+    for j in range(k):
+        if org_ids[j] >= 0:
+            alive_id[org_ids[j]] = True
+    # Voters go in blocks: first the plain utilities u_j = −d² + c_j of the whole block,
+    # organisation by organisation (a loop over voters the compiler vectorises; each
+    # voter's arithmetic and first-maximum order are those of a loop over j), then each
+    # voter in order.
+    block_x = np.empty(_BLOCK)
+    block_y = np.empty(_BLOCK)
+    block_u = np.empty(_BLOCK)
+    block_best = np.empty(_BLOCK, dtype=np.int64)
+    block_d = np.empty(_BLOCK)
+    for first in range(0, n, _BLOCK):
+        m = min(_BLOCK, n - first)
+        for t in range(m):
+            block_x[t] = np.float64(pos[first + t, 0])
+            block_y[t] = np.float64(pos[first + t, 1])
+            block_u[t] = -np.inf
+            block_best[t] = -1
+            block_d[t] = misery_cap
         for j in range(k):
-            dx = x - ox[j]
-            dy = y - oy[j]
-            d2 = dx * dx + dy * dy
-            d_min = d2 if d2 < d_min else d_min
-            u = -d2 + org_bonus[j]
-            u += b_eth if (org_base[j] >> e) & 1 else 0.0
-            u += b_clan if (z >= 0 and z == org_zhuz[j]) else 0.0
-            u += b_pid if a == org_ids[j] else 0.0
-            utility[j] = u
-        best = -1
-        best_u = -np.inf
-        for j in range(k):
-            if utility[j] > best_u:
-                best_u = utility[j]
-                best = j
-        nearest = np.float32(d_min)
-        misery[i] = np.float32(misery[i] * gamma) + nearest
-        w = np.float64(weight[i])
-        misery_sum += np.float64(nearest) * w
-        weight_sum += w
-        if best >= 0 and best_u >= u_min:
-            org_id = org_ids[best]
-            choice[i] = org_id
-            if a != org_id:
-                candidates += 1
-            org_weight[best] += w
-            org_pos_sum[best, 0] += w * x
-            org_pos_sum[best, 1] += w * y
-            org_sq_sum[best] += w * (x * x + y * y)
-            org_eth[best, e] += w
-        else:
-            choice[i] = -1
+            oxj = ox[j]
+            oyj = oy[j]
+            cj = org_bonus[j]
+            for t in range(m):
+                dx = block_x[t] - oxj
+                dy = block_y[t] - oyj
+                d2 = dx * dx + dy * dy
+                block_d[t] = d2 if d2 < block_d[t] else block_d[t]
+                u = -d2 + cj
+                better = u > block_u[t]
+                block_u[t] = u if better else block_u[t]
+                block_best[t] = j if better else block_best[t]
+        for t in range(m):
+            i = first + t
+            a0 = attachment[i]
+            a = redirect[a0] if a0 >= 0 else redirect[none]
+            attachment[i] = a
+            x = block_x[t]
+            y = block_y[t]
+            e = np.int64(ethnicity[i])
+            z = np.int64(zhuz[i])
+            plain = (
+                (e < 0 or e > 62 or ((eth_any >> e) & 1) == 0)
+                and (z < 0 or z > 62 or ((zhuz_any >> z) & 1) == 0)
+                and (a < 0 or a > max_id or not alive_id[a])
+            )
+            if plain:
+                best = block_best[t]
+                best_u = block_u[t]
+                d_min = block_d[t]
+            else:
+                best, best_u, d_min = _bonus_choice(
+                    x, y, e, z, a, ox, oy, org_base, org_zhuz, org_ids, org_bonus,
+                    b_eth, b_clan, b_pid, misery_cap, utility,
+                )  # fmt: skip
+            nearest = np.float32(d_min)
+            misery[i] = np.float32(misery[i] * gamma) + nearest
+            w = np.float64(weight[i])
+            misery_sum += np.float64(nearest) * w
+            weight_sum += w
+            if best >= 0 and best_u >= u_min:
+                org_id = org_ids[best]
+                choice[i] = org_id
+                if a != org_id:
+                    candidates += 1
+                org_weight[best] += w
+                org_pos_sum[best, 0] += w * x
+                org_pos_sum[best, 1] += w * y
+                org_sq_sum[best] += w * (x * x + y * y)
+                org_eth[best, e] += w
+            else:
+                choice[i] = -1
     return misery_sum, weight_sum, candidates
 
 

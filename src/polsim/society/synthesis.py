@@ -258,7 +258,12 @@ def synthesise_voters(scenario: Scenario, n_voters: int, rng: np.random.Generato
     # order one at a time, each original freed before the next (peak memory).
     order = np.lexsort((bandwagon, oblast))
     bounds = np.searchsorted(oblast[order], np.arange(n_oblasts + 1), side="left")
-    weight = np.full(n_voters, scenario.population.electorate.value / n_voters, np.float32)
+    # Every voter stands for the same number of people: one float32 seen n times (a
+    # read-only zero-stride view; the values, and every sum of them, are those of
+    # np.full), so the column holds no memory of the voters' size.
+    weight = np.broadcast_to(
+        np.float32(scenario.population.electorate.value / n_voters), (n_voters,)
+    )
     columns = {
         "ethnicity": ethnicity,
         "zhuz": zhuz,

@@ -25,6 +25,7 @@ force.
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
 from polsim.engine.calendar import Month
 from polsim.engine.events import Event, ViolentEpisode
@@ -34,6 +35,24 @@ from polsim.world.polity import World
 __all__ = ["ethnic_vote_polarisation", "grievance_gap", "keep_the_peace"]
 
 _MIN_GROUP_SHARE = 0.05
+
+
+@njit(cache=True, nogil=True)
+def _bloc_table(choice, oblast, weight, bloc, n_cols, table):  # pragma: no cover
+    """Add each backer's weight to its (oblast, bloc) cell, in voter order, as
+    ``np.bincount`` does in :func:`_bloc_table_numpy` (the reference)."""
+    for i in range(choice.shape[0]):
+        c = choice[i]
+        if c >= 0:
+            table[np.int64(oblast[i]) * n_cols + bloc[c]] += np.float64(weight[i])
+
+
+def _bloc_table_numpy(choice, oblast, weight, bloc, n_cols, size):
+    """NumPy reference of :func:`_bloc_table` (voter-sized temporaries)."""
+    backing = choice >= 0
+    cell = oblast[backing].astype(np.int64) * n_cols + bloc[choice[backing]]
+    weights = weight[backing].astype(np.float64)
+    return np.bincount(cell, weights=weights, minlength=size)
 
 
 def ethnic_vote_polarisation(world: World) -> np.ndarray:
@@ -50,10 +69,8 @@ def ethnic_vote_polarisation(world: World) -> np.ndarray:
         mask = int(org.ethnic_base)
         if mask and mask & (mask - 1) == 0:
             bloc[org.id] = mask.bit_length() - 1
-    backing = choice >= 0
-    cell = voters.oblast[backing].astype(np.int64) * (n_groups + 1) + bloc[choice[backing]]
-    weights = voters.weight[backing].astype(np.float64)
-    table = np.bincount(cell, weights=weights, minlength=n_oblasts * (n_groups + 1))
+    table = np.zeros(n_oblasts * (n_groups + 1))
+    _bloc_table(choice, voters.oblast, voters.weight, bloc, n_groups + 1, table)
     table = table.reshape(n_oblasts, n_groups + 1)
     out = np.zeros(n_oblasts)
     for o in range(n_oblasts):

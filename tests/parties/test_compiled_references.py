@@ -1,0 +1,56 @@
+"""Compiled passes in the party mechanisms agree with their NumPy references."""
+
+import numpy as np
+
+from polsim.parties.founding import _first_above, _pull_sum, _weighted_voter_numpy
+
+
+def test_compiled_draw_matches_numpy_reference():
+    rng = np.random.default_rng(3)
+    for n in (1, 7, 1000, 100_003):
+        misery = rng.random(n).astype(np.float32) * 3
+        misery[rng.random(n) < 0.3] = 0.0
+        misery[0] = 1.0
+        weight = np.full(n, 0.731, np.float32)
+        for u in (0.0, 1e-12, *rng.random(20), 1 - 1e-16):
+            expected = _weighted_voter_numpy(misery, weight, u)
+            pull = misery.astype(np.float64)
+            pull *= weight
+            got = min(int(_first_above(misery, weight, u * pull.sum())), n - 1)
+            assert expected is None or got == expected
+
+
+def test_compiled_two_means_matches_numpy_reference():
+    from polsim.parties.splits import two_means, two_means_reference
+
+    rng = np.random.default_rng(8)
+    for n in (2, 3, 50, 20_001):
+        for spread in (0.05, 0.5):
+            centres = rng.uniform(-1, 1, (2, 2))
+            points = (centres[rng.integers(0, 2, n)] + rng.normal(0, spread, (n, 2))).clip(-1, 1)
+            points = points.astype(np.float32)
+            weights = (rng.random(n) + 0.5).astype(np.float32).astype(np.float64)
+            assert np.array_equal(two_means(points, weights), two_means_reference(points, weights))
+
+
+def test_compiled_relabel_matches_numpy_reference():
+    from polsim.parties.mergers import _relabel, _relabel_reference
+
+    rng = np.random.default_rng(9)
+    choice = rng.integers(-1, 30, 100_000).astype(np.int32)
+    ids = np.array([3, 17, 4], dtype=np.int32)
+    got, expected = choice.copy(), choice.copy()
+    _relabel(got, ids, 31)
+    _relabel_reference(expected, ids, 31)
+    assert np.array_equal(got, expected)
+
+
+def test_compiled_pull_sum_is_numpy_pairwise_sum():
+    rng = np.random.default_rng(10)
+    for n in [*range(1, 300), 1023, 8192, 8193, 100_003, 2_000_001]:
+        misery = (rng.random(n) * 4).astype(np.float32)
+        weight = np.broadcast_to(np.float32(rng.random() * 500), (n,))
+        pull = misery.astype(np.float64) * weight
+        assert _pull_sum(misery, weight, 0, n) == pull.sum()
+        weight = (rng.random(n) * 3).astype(np.float32)
+        assert _pull_sum(misery, weight, 0, n) == (misery.astype(np.float64) * weight).sum()
