@@ -94,5 +94,14 @@ class Voters:
 
     @property
     def nbytes(self) -> int:
-        """Bytes held by the voter columns."""
-        return sum(column.nbytes for column in self.columns().values())
+        """Bytes the voter columns hold (a broadcast column, such as equal weights, holds
+        one value, not one per voter)."""
+        return sum(_held_bytes(column) for column in self.columns().values())
+
+
+def _held_bytes(column: np.ndarray) -> int:
+    """Bytes of memory behind an array: zero-stride (broadcast) axes count once."""
+    held = column.itemsize
+    for size, stride in zip(column.shape, column.strides, strict=True):
+        held *= size if stride != 0 else 1
+    return held
