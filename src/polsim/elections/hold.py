@@ -1133,25 +1133,18 @@ def _hold_list_pr(
             count.seats[start:offset] = allocation.seats
             events += _tie_events(election, names[r], allocation.ties, date)
         filled, turnout = _record_seats(world, election, count, names)
-    events += _queue_repeat(
+    return events + _close_race(
         world,
         called,
-        sorted(void, key=names.index),
+        void,
+        names,
         "turnout below the validity rule, no list, or no list above the threshold",
         date,
+        turnout=turnout,
+        seats=int(seats[held].sum()),
+        filled=filled,
+        candidates=len(registered),
     )
-    events.append(
-        _held(
-            election,
-            date,
-            rounds=1,
-            turnout=float(turnout),
-            seats=int(seats[held].sum()),
-            seats_filled=filled,
-            candidates=len(registered),
-        )
-    )
-    return events
 
 
 def _top_choices(
@@ -1368,25 +1361,18 @@ def _hold_block(
             count.seats[start:offset] = allocation.seats
             events += _tie_events(election, names[r], allocation.ties, date)
         filled, turnout = _record_seats(world, election, count, names)
-    events += _queue_repeat(
+    return events + _close_race(
         world,
         called,
-        sorted(void, key=names.index),
+        void,
+        names,
         "turnout below the validity rule or no candidate",
         date,
+        turnout=turnout,
+        seats=int(seats[held].sum()),
+        filled=filled,
+        candidates=len(registered),
     )
-    events.append(
-        _held(
-            election,
-            date,
-            rounds=1,
-            turnout=float(turnout),
-            seats=int(seats[held].sum()),
-            seats_filled=filled,
-            candidates=len(registered),
-        )
-    )
-    return events
 
 
 def _mmp_list_tier(
@@ -1546,6 +1532,35 @@ def _record_seats(
     world.election_units.append(count.unit_rows)
     turnout = count.ballots / count.registered if count.registered > 0 else 0.0
     return int(count.seats.sum()), float(turnout)
+
+
+def _close_race(
+    world: World,
+    called: CalledElection,
+    void: list[str],
+    names: tuple[str, ...],
+    reason: str,
+    date: Month,
+    *,
+    turnout: float,
+    seats: int,
+    filled: int,
+    candidates: int,
+) -> list[Event]:
+    """Queue the repeat of the void races (in district order) and say the election was held."""
+    events = _queue_repeat(world, called, sorted(void, key=names.index), reason, date)
+    events.append(
+        _held(
+            called.election,
+            date,
+            rounds=1,
+            turnout=turnout,
+            seats=seats,
+            seats_filled=filled,
+            candidates=candidates,
+        )
+    )
+    return events
 
 
 def _held(
