@@ -60,7 +60,7 @@ from polsim.elections.candidates import (
     registration_filter,
 )
 from polsim.elections.districts import Districting, apportion_district_seats, draw_districts
-from polsim.elections.fraud import FRAUD_KINDS, stuff_ballots
+from polsim.elections.fraud import FRAUD_KINDS, StuffedCount, stuff_ballots
 from polsim.elections.systems import (
     decide_runoff,
     mmp,
@@ -335,15 +335,46 @@ def _run_round(
     global_candidate = slate_start[unit_race[unit_of_pair]] + local
     votes = np.bincount(global_candidate, weights=stuffed.pair_votes, minlength=len(nominees))
     in_round = table.counts[unit_race] > 0
-    race_registered = np.bincount(
-        unit_race[in_round], weights=unit_registered[in_round], minlength=n_races
-    )
-    race_ballots = np.bincount(unit_race, weights=stuffed.ballots, minlength=n_races)
     has_endorsed = endorsed_local >= 0
     endorsed_votes = np.zeros(len(unit_race))
     endorsed_votes[has_endorsed] = stuffed.pair_votes[
         count.pair_start[:-1][has_endorsed] + endorsed_local[has_endorsed]
     ]
+    return _tally(
+        election,
+        round_number,
+        nominees,
+        race_names,
+        votes,
+        voted,
+        unit_race,
+        in_round,
+        unit_registered,
+        stuffed,
+        endorsed_votes,
+        n_races,
+    )
+
+
+def _tally(
+    election: ScheduledElection,
+    round_number: int,
+    nominees: list[Nominee],
+    race_names: tuple[str, ...],
+    votes: np.ndarray,
+    voted: np.ndarray | None,
+    unit_race: np.ndarray,
+    in_round: np.ndarray,
+    unit_registered: np.ndarray,
+    stuffed: StuffedCount,
+    endorsed_votes: np.ndarray,
+    n_races: int,
+) -> tuple[_Count, np.ndarray, np.ndarray]:
+    """A round's count: race totals, the polling-unit rows and the candidates' votes."""
+    race_registered = np.bincount(
+        unit_race[in_round], weights=unit_registered[in_round], minlength=n_races
+    )
+    race_ballots = np.bincount(unit_race, weights=stuffed.ballots, minlength=n_races)
     units = np.flatnonzero(in_round)
     unit_rows = {
         "election": [election.name] * len(units),
@@ -356,7 +387,7 @@ def _run_round(
         "stuffed": stuffed.added[units],
         "fraud": [FRAUD_KINDS[k] for k in stuffed.kind[units]],
     }
-    result = _Count(
+    count = _Count(
         nominees,
         race_names,
         votes,
@@ -366,7 +397,7 @@ def _run_round(
         float(race_ballots.sum()),
         voted,
     )
-    return result, race_registered, race_ballots
+    return count, race_registered, race_ballots
 
 
 def _rows(
@@ -1267,35 +1298,22 @@ def _count_slate_round(
     )
     votes = np.bincount(global_candidate, weights=after, minlength=len(nominees))
     in_round = table.counts[unit_race] > 0
-    race_registered = np.bincount(
-        unit_race[in_round], weights=registered[in_round], minlength=n_races
-    )
-    race_ballots = np.bincount(unit_race, weights=stuffed.ballots, minlength=n_races)
     endorsed_votes = np.zeros(n_units)
     np.maximum.at(endorsed_votes, unit_of_pair[flagged], after[flagged])
-    units = np.flatnonzero(in_round)
-    unit_rows = {
-        "election": [election.name] * len(units),
-        "round": np.full(len(units), round_number, np.int16),
-        "district": [race_names[r] for r in unit_race[units]],
-        "unit": units.astype(np.int32),
-        "registered": registered[units],
-        "ballots": stuffed.ballots[units],
-        "endorsed_votes": endorsed_votes[units],
-        "stuffed": stuffed.added[units],
-        "fraud": [FRAUD_KINDS[k] for k in stuffed.kind[units]],
-    }
-    count = _Count(
+    return _tally(
+        election,
+        round_number,
         nominees,
         race_names,
         votes,
-        np.zeros(len(nominees), bool),
-        unit_rows,
-        float(race_registered.sum()),
-        float(race_ballots.sum()),
         voted,
+        unit_race,
+        in_round,
+        registered,
+        stuffed,
+        endorsed_votes,
+        n_races,
     )
-    return count, race_registered, race_ballots
 
 
 def _hold_block(

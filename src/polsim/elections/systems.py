@@ -217,25 +217,19 @@ def two_round_majority(
        P. Norris (eds.), *Comparing Democracies*, Sage, 1996, 49-81.
     .. [2] Code électoral (France), art. L162 (the 12.5% of registered voters rule).
     """
-    first = _first_round(
+    return _two_rounds(
         first_round_votes,
         registered,
         ballots_cast,
         turnout_validity,
         majority,
         runoff,
-        majority_of="valid",
-        rng=rng,
-    )
-    if runoff_votes is None or first.outcome != "runoff":
-        return first
-    return decide_runoff(
-        first,
+        "valid",
         runoff_votes,
-        registered if runoff_registered is None else runoff_registered,
-        ballots_cast=runoff_ballots_cast,
-        turnout_validity=runoff_turnout_validity,
-        rng=rng,
+        runoff_registered,
+        runoff_ballots_cast,
+        runoff_turnout_validity,
+        rng,
     )
 
 
@@ -302,6 +296,37 @@ def presidential_two_round(
     .. [1] A. Blais, L. Massicotte and A. Dobrzynska, "Direct presidential elections: a
        world summary", *Electoral Studies* 16(4) (1997), 441-455.
     """
+    return _two_rounds(
+        first_round_votes,
+        registered,
+        ballots_cast,
+        turnout_validity,
+        majority,
+        runoff,
+        "cast",
+        runoff_votes,
+        runoff_registered,
+        runoff_ballots_cast,
+        runoff_turnout_validity,
+        rng,
+    )
+
+
+def _two_rounds(
+    first_round_votes: Mapping[str, float],
+    registered: float,
+    ballots_cast: float | None,
+    turnout_validity: float | None,
+    majority: float,
+    runoff: str | float,
+    majority_of: Literal["valid", "cast"],
+    runoff_votes: Mapping[str, float] | None,
+    runoff_registered: float | None,
+    runoff_ballots_cast: float | None,
+    runoff_turnout_validity: float | None,
+    rng: np.random.Generator | None,
+) -> TwoRoundResult:
+    """Round one, then, if a runoff is due and its votes are given, round two."""
     first = _first_round(
         first_round_votes,
         registered,
@@ -309,7 +334,7 @@ def presidential_two_round(
         turnout_validity,
         majority,
         runoff,
-        majority_of="cast",
+        majority_of=majority_of,
         rng=rng,
     )
     if runoff_votes is None or first.outcome != "runoff":

@@ -161,23 +161,6 @@ def _approval(ballot: Ballot, rows: slice) -> np.ndarray:
 
 
 @numba.njit(cache=True, nogil=True)
-def _utility(i, c, px, py, eth, zhuz, att, approval, cand, coef):  # pragma: no cover
-    (_c_start, c_x, c_y, c_eth, c_zhuz, c_org, c_endorsed, c_spatial, c_valence) = cand
-    dx = px[i] - c_x[c]
-    dy = py[i] - c_y[c]
-    u = c_valence[c] - coef[0] * c_spatial[c] * (dx * dx + dy * dy)
-    if c_eth[c] >= 0 and eth[i] == c_eth[c]:
-        u += coef[1]
-    if c_zhuz[c] >= 0 and zhuz[i] == c_zhuz[c]:
-        u += coef[2]
-    if c_org[c] >= 0 and att[i] == c_org[c]:
-        u += coef[3]
-    if c_endorsed[c]:
-        u += coef[4] * approval[i]
-    return u
-
-
-@numba.njit(cache=True, nogil=True)
 def _choose_and_count(
     px,
     py,
