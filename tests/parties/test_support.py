@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from polsim.parties.support import (
     OrganisationArrays,
@@ -131,3 +133,55 @@ def test_monthly_kernel_matches_reference_update():
     assert np.allclose(sums[0], expected.weight, rtol=1e-12)
     assert np.allclose(sums[1], expected.position_sum, rtol=1e-12)
     assert np.allclose(sums[3], expected.ethnic_weight, rtol=1e-12)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    n=st.integers(0, 700),
+    k=st.integers(0, 7),
+    plain_share=st.sampled_from([0.0, 0.5, 1.0]),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_monthly_kernel_equals_serial_pass_exactly(n, k, plain_share, seed):
+    """The blocked monthly pass is the serial pass, bit for bit: choices, d², every sum.
+
+    Sizes straddle the block (256 voters) and odd counts of organisations (compared two
+    at a time); voters who can get no bonus (group 3, no zhuz, no attachment) fill whole
+    blocks or mix with those who can, so both comparison paths run.
+    """
+    from polsim.parties.support import _monthly_support_kernel
+
+    rng = np.random.default_rng(seed)
+    plain = rng.random(n) < plain_share
+    voters = make_voters(
+        rng.normal(0, 0.6, (n, 2)).clip(-1, 1),
+        ethnicity=np.where(plain, 3, rng.integers(0, 3, n)),
+        zhuz=np.where(plain, -1, rng.integers(-1, 3, n)),
+        weight=rng.uniform(0.5, 2.0, n),
+    )
+    voters.attachment[:] = np.where(plain, -1, rng.integers(-1, k + 1, n))
+    orgs = _orgs(
+        rng.uniform(-0.8, 0.8, (k, 2)), base=rng.integers(0, 8, k), zhuz=rng.integers(-1, 3, k),
+        bonus=rng.normal(0, 0.05, k),
+    )  # fmt: skip
+    params = PartyParameters(min_utility=-0.3, ethnic_bonus=0.1, clan_bonus=0.05)
+    # No organisation has been dissolved: attachments map to themselves, -1 to -1.
+    redirect = np.append(np.arange(k + 1), -1).astype(np.int64)
+    expected = support_pass(voters, orgs, params, n_groups=4)
+    choice = np.empty(n, np.int32)
+    misery = np.zeros(n, np.float32)
+    sums = (np.zeros(k), np.zeros((k, 2)), np.zeros(k), np.zeros((k, 4)))
+    _monthly_support_kernel(
+        voters.position, voters.ethnicity, voters.zhuz, voters.attachment.copy(), voters.weight,
+        redirect, orgs.position, orgs.base, orgs.zhuz, orgs.ids, orgs.bonus,
+        params.ethnic_bonus, params.clan_bonus, params.attachment_bonus, params.min_utility,
+        params.misery_cap, 0.0, choice, misery, *sums,
+    )  # fmt: skip
+    assert np.array_equal(choice, expected.choice)
+    assert np.array_equal(misery, expected.nearest_sq)
+    for got, want in zip(
+        sums,
+        (expected.weight, expected.position_sum, expected.square_sum, expected.ethnic_weight),
+        strict=True,
+    ):
+        assert np.array_equal(got, want)

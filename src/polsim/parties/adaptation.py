@@ -41,15 +41,17 @@ from polsim.world.polity import World
 __all__ = ["adapt_positions"]
 
 
-def _step(org: Organisation, move: np.ndarray) -> None:
-    # Departure from Laver (2005), marked: positions stay inside [-1, 1]².
-    new = np.clip(org.position + move, -1.0, 1.0)
-    org.last_move = new - org.position
-    org.position = new
+def _step(org: Organisation, mx: float, my: float) -> None:
+    """Move by (mx, my); departure from Laver (2005), marked: stay inside [-1, 1]².
 
-
-def _heading_move(org: Organisation, speed: float) -> np.ndarray:
-    return speed * np.array([math.cos(org.heading), math.sin(org.heading)])
+    Written on Python floats (the same IEEE operations as NumPy's on the 2-vector):
+    organisations are few and array calls cost more than the arithmetic.
+    """
+    px, py = org.position.tolist()
+    nx = min(max(px + mx, -1.0), 1.0)
+    ny = min(max(py + my, -1.0), 1.0)
+    org.last_move = np.array((nx - px, ny - py))
+    org.position = np.array((nx, ny))
 
 
 def adapt_positions(world: World, rng: np.random.Generator, date: Month) -> list[Event]:
@@ -68,23 +70,28 @@ def adapt_positions(world: World, rng: np.random.Generator, date: Month) -> list
             continue
         speed = rule.speed
         if org.rule == "aggregator":
-            if org.members > 0 and np.isfinite(org.centroid).all():
-                new = org.position + speed * (org.centroid - org.position)
-                org.last_move = new - org.position
-                org.position = new
+            cx, cy = org.centroid.tolist()
+            if org.members > 0 and math.isfinite(cx) and math.isfinite(cy):
+                px, py = org.position.tolist()
+                nx, ny = px + speed * (cx - px), py + speed * (cy - py)
+                org.last_move = np.array((nx - px, ny - py))
+                org.position = np.array((nx, ny))
         elif org.rule == "hunter":
-            gained = org.share > org.previous_share and bool(np.any(org.last_move != 0))
+            lx, ly = org.last_move.tolist()
+            gained = org.share > org.previous_share and (lx != 0 or ly != 0)
             if not gained:
                 org.heading += math.pi / 2 + rng.uniform(0.0, math.pi)
-            _step(org, _heading_move(org, speed))
+            _step(org, speed * math.cos(org.heading), speed * math.sin(org.heading))
         elif org.rule == "predator":
             if largest.id != org.id:
                 gap = largest.position - org.position
                 distance = float(np.hypot(*gap))
                 if distance > 0:
-                    _step(org, gap * min(1.0, speed / distance))
+                    gx, gy = (gap * min(1.0, speed / distance)).tolist()
+                    _step(org, gx, gy)
         elif org.rule == "explorer":
-            undo = -org.last_move if org.share < org.previous_share else np.zeros(2)
+            lx, ly = org.last_move.tolist()
+            ux, uy = (-lx, -ly) if org.share < org.previous_share else (0.0, 0.0)
             org.heading = rng.uniform(0.0, 2 * math.pi)
-            _step(org, undo + _heading_move(org, speed))
+            _step(org, ux + speed * math.cos(org.heading), uy + speed * math.sin(org.heading))
     return []

@@ -94,19 +94,20 @@ def organisation_arrays(
     """The arrays of the given organisations, with
     c_j = b_sanc·[co-opted] − b_unreg·[unregistered] + b_res·resources_j."""
     k = len(orgs)
-    bonus = np.zeros(k)
+    bonus = [0.0] * k
     for row, org in enumerate(orgs):
         bonus[row] += params.resource_bonus * org.resources
         if org.coopted:
             bonus[row] += params.sanction_bonus
         if unregistered_penalised and not org.registered:
             bonus[row] -= params.unregistered_penalty
+    position = np.concatenate([o.position for o in orgs]) if k else np.empty(0)
     return OrganisationArrays(
-        ids=np.array([o.id for o in orgs], dtype=np.int32),
-        position=np.array([o.position for o in orgs], dtype=np.float64).reshape(k, 2),
-        base=np.array([o.ethnic_base for o in orgs], dtype=np.int64),
-        zhuz=np.array([o.zhuz for o in orgs], dtype=np.int64),
-        bonus=bonus,
+        ids=np.fromiter((o.id for o in orgs), dtype=np.int32, count=k),
+        position=position.astype(np.float64, copy=False).reshape(k, 2),
+        base=np.fromiter((o.ethnic_base for o in orgs), dtype=np.int64, count=k),
+        zhuz=np.fromiter((o.zhuz for o in orgs), dtype=np.int64, count=k),
+        bonus=np.array(bonus, dtype=np.float64),
     )
 
 
@@ -283,37 +284,34 @@ def _redirect_attachments(world: World) -> None:
     attachment[:] = redirect[index]
 
 
-#: Voters whose plain utilities the monthly kernel computes together.
+#: Voters whose utilities the monthly kernel computes together (a block's columns stay
+#: in the first-level cache while every organisation is compared).
 _BLOCK = 256
 
 
-@njit(cache=True, nogil=True)
-def _bonus_choice(
-    x, y, e, z, a, ox, oy, org_base, org_zhuz, org_ids, org_bonus,
-    b_eth, b_clan, b_pid, misery_cap, utility,
-):  # fmt: skip  # pragma: no cover
-    """(best row, its utility, capped d²_min) of a voter who may get a bonus."""
-    k = ox.shape[0]
-    # Branch-free utilities first (adding 0.0 where a term does not apply leaves u
-    # unchanged, so the sums are those of _support_kernel), then the first maximum.
-    d_min = misery_cap
-    for j in range(k):
-        dx = x - ox[j]
-        dy = y - oy[j]
-        d2 = dx * dx + dy * dy
-        d_min = d2 if d2 < d_min else d_min
-        u = -d2 + org_bonus[j]
-        u += b_eth if (org_base[j] >> e) & 1 else 0.0
-        u += b_clan if (z >= 0 and z == org_zhuz[j]) else 0.0
-        u += b_pid if a == org_ids[j] else 0.0
-        utility[j] = u
-    best = -1
-    best_u = -np.inf
-    for j in range(k):
-        if utility[j] > best_u:
-            best_u = utility[j]
-            best = j
-    return best, best_u, d_min
+@njit(cache=True, nogil=True, inline="always")
+def _compare(d2, cj, basej, zj, idj, j, e, z, a, d, u, b, b_eth, b_clan, b_pid):  # pragma: no cover
+    """One voter against organisation ``j``: (capped d²_min, best utility, best row).
+
+    Terms that do not apply add 0.0, which leaves ``u`` unchanged, so the arithmetic
+    is that of :func:`_support_kernel`; ``>`` keeps the first maximum.
+    """
+    d = d2 if d2 < d else d
+    v = -d2 + cj
+    v += b_eth if (basej >> e) & 1 else 0.0
+    v += b_clan if (z >= 0 and z == zj) else 0.0
+    v += b_pid if a == idj else 0.0
+    better = v > u
+    return d, (v if better else u), (j if better else b)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _plain_compare(d2, cj, j, d, u, b):  # pragma: no cover
+    """:func:`_compare` for a voter who can get no bonus."""
+    d = d2 if d2 < d else d
+    v = -d2 + cj
+    better = v > u
+    return d, (v if better else u), (j if better else b)
 
 
 @njit(cache=True, nogil=True)
@@ -326,8 +324,14 @@ def _monthly_support_kernel(
     """One pass: redirect attachments, choose, count, update misery (see update_support).
 
     Returns (Σ w·d², Σ w, number of voters who back an organisation they are not
-    attached to). Arithmetic and summation order are those of :func:`_support_kernel`
-    followed by the NumPy updates it replaces, voter by voter.
+    attached to). Each voter's arithmetic, first-maximum order and the order of every
+    sum are those of :func:`_support_kernel` followed by the NumPy updates it replaced.
+
+    Voters go in blocks of :data:`_BLOCK`. Every voter of a block is compared with the
+    organisations two at a time, in a loop over the block's voters that the compiler
+    vectorises (each voter's running minimum, best utility and best row are read and
+    written once per two organisations); then each voter, in order, updates its misery
+    and adds itself to the sums of the organisation it backs.
     """
     n = pos.shape[0]
     k = org_pos.shape[0]
@@ -336,16 +340,17 @@ def _monthly_support_kernel(
     misery_sum = 0.0
     weight_sum = 0.0
     candidates = 0
-    ox = np.empty(k)
-    oy = np.empty(k)
-    for j in range(k):
-        ox[j] = org_pos[j, 0]
-        oy[j] = org_pos[j, 1]
-    utility = np.empty(k)
+    bx = np.empty(_BLOCK)
+    by = np.empty(_BLOCK)
+    be = np.empty(_BLOCK, dtype=np.int64)
+    bz = np.empty(_BLOCK, dtype=np.int64)
+    ba = np.empty(_BLOCK, dtype=np.int64)
+    bu = np.empty(_BLOCK)
+    bb = np.empty(_BLOCK, dtype=np.int64)
+    bd = np.empty(_BLOCK)
     # Which voters can get a bonus at all: ethnic groups in some base, zhuzes of some
-    # organisation, ids of alive organisations. A voter who can get none has
-    # u_j = −d² + c_j (the three added 0.0 change no comparison), so the fast path
-    # gives the same choice, sums and misery in one loop.
+    # organisation, attachments to alive organisations. A block with none of them takes
+    # the plain comparison u_j = −d² + c_j (the three added 0.0 change nothing).
     eth_any = np.int64(0)
     zhuz_any = np.int64(0)
     max_id = -1
@@ -353,80 +358,94 @@ def _monthly_support_kernel(
         eth_any |= org_base[j]
         if org_zhuz[j] >= 0 and org_zhuz[j] < 63:
             zhuz_any |= np.int64(1) << org_zhuz[j]
-        if org_ids[j] > max_id:
-            max_id = org_ids[j]
-    alive_id = np.zeros(max_id + 1, dtype=np.bool_)
+        max_id = max(max_id, np.int64(org_ids[j]))
+    alive_id = np.zeros(max_id + 2, dtype=np.bool_)
     for j in range(k):
-        if org_ids[j] >= 0:
-            alive_id[org_ids[j]] = True
-    # Voters go in blocks: first the plain utilities u_j = −d² + c_j of the whole block,
-    # organisation by organisation (a loop over voters the compiler vectorises; each
-    # voter's arithmetic and first-maximum order are those of a loop over j), then each
-    # voter in order.
-    block_x = np.empty(_BLOCK)
-    block_y = np.empty(_BLOCK)
-    block_u = np.empty(_BLOCK)
-    block_best = np.empty(_BLOCK, dtype=np.int64)
-    block_d = np.empty(_BLOCK)
+        alive_id[org_ids[j]] = True
     for first in range(0, n, _BLOCK):
         m = min(_BLOCK, n - first)
-        for t in range(m):
-            block_x[t] = np.float64(pos[first + t, 0])
-            block_y[t] = np.float64(pos[first + t, 1])
-            block_u[t] = -np.inf
-            block_best[t] = -1
-            block_d[t] = misery_cap
-        for j in range(k):
-            oxj = ox[j]
-            oyj = oy[j]
-            cj = org_bonus[j]
-            for t in range(m):
-                dx = block_x[t] - oxj
-                dy = block_y[t] - oyj
-                d2 = dx * dx + dy * dy
-                block_d[t] = d2 if d2 < block_d[t] else block_d[t]
-                u = -d2 + cj
-                better = u > block_u[t]
-                block_u[t] = u if better else block_u[t]
-                block_best[t] = j if better else block_best[t]
+        bonus = False
         for t in range(m):
             i = first + t
             a0 = attachment[i]
             a = redirect[a0] if a0 >= 0 else redirect[none]
             attachment[i] = a
-            x = block_x[t]
-            y = block_y[t]
             e = np.int64(ethnicity[i])
             z = np.int64(zhuz[i])
-            plain = (
-                (e < 0 or e > 62 or ((eth_any >> e) & 1) == 0)
-                and (z < 0 or z > 62 or ((zhuz_any >> z) & 1) == 0)
-                and (a < 0 or a > max_id or not alive_id[a])
+            bonus |= (
+                (0 <= e < 63 and (eth_any >> e) & 1 == 1)
+                or (0 <= z < 63 and (zhuz_any >> z) & 1 == 1)
+                or (0 <= a <= max_id and alive_id[a])
             )
-            if plain:
-                best = block_best[t]
-                best_u = block_u[t]
-                d_min = block_d[t]
-            else:
-                best, best_u, d_min = _bonus_choice(
-                    x, y, e, z, a, ox, oy, org_base, org_zhuz, org_ids, org_bonus,
-                    b_eth, b_clan, b_pid, misery_cap, utility,
+            ba[t] = a
+            be[t] = e
+            bz[t] = z
+            bx[t] = np.float64(pos[i, 0])
+            by[t] = np.float64(pos[i, 1])
+            bu[t] = -np.inf
+            bb[t] = -1
+            bd[t] = misery_cap
+        j = 0
+        while not bonus and j + 2 <= k:
+            ox0, oy0, c0 = org_pos[j, 0], org_pos[j, 1], org_bonus[j]
+            ox1, oy1, c1 = org_pos[j + 1, 0], org_pos[j + 1, 1], org_bonus[j + 1]
+            for t in range(m):
+                x, y = bx[t], by[t]
+                dx, dy = x - ox0, y - oy0
+                d, u, b = _plain_compare(dx * dx + dy * dy, c0, j, bd[t], bu[t], bb[t])
+                dx, dy = x - ox1, y - oy1
+                d, u, b = _plain_compare(dx * dx + dy * dy, c1, j + 1, d, u, b)
+                bd[t], bu[t], bb[t] = d, u, b
+            j += 2
+        while bonus and j + 2 <= k:
+            ox0, oy0, c0 = org_pos[j, 0], org_pos[j, 1], org_bonus[j]
+            ox1, oy1, c1 = org_pos[j + 1, 0], org_pos[j + 1, 1], org_bonus[j + 1]
+            base0, base1 = org_base[j], org_base[j + 1]
+            z0, z1 = org_zhuz[j], org_zhuz[j + 1]
+            id0, id1 = np.int64(org_ids[j]), np.int64(org_ids[j + 1])
+            for t in range(m):
+                x, y, e, z, a = bx[t], by[t], be[t], bz[t], ba[t]
+                dx, dy = x - ox0, y - oy0
+                d, u, b = _compare(
+                    dx * dx + dy * dy, c0, base0, z0, id0, j, e, z, a, bd[t], bu[t], bb[t],
+                    b_eth, b_clan, b_pid,
                 )  # fmt: skip
-            nearest = np.float32(d_min)
+                dx, dy = x - ox1, y - oy1
+                d, u, b = _compare(
+                    dx * dx + dy * dy, c1, base1, z1, id1, j + 1, e, z, a, d, u, b,
+                    b_eth, b_clan, b_pid,
+                )  # fmt: skip
+                bd[t], bu[t], bb[t] = d, u, b
+            j += 2
+        if j < k:
+            ox0, oy0, c0 = org_pos[j, 0], org_pos[j, 1], org_bonus[j]
+            base0, z0, id0 = org_base[j], org_zhuz[j], np.int64(org_ids[j])
+            for t in range(m):
+                dx, dy = bx[t] - ox0, by[t] - oy0
+                bd[t], bu[t], bb[t] = _compare(
+                    dx * dx + dy * dy, c0, base0, z0, id0, j, be[t], bz[t], ba[t],
+                    bd[t], bu[t], bb[t], b_eth, b_clan, b_pid,
+                )  # fmt: skip
+        for t in range(m):
+            i = first + t
+            nearest = np.float32(bd[t])
             misery[i] = np.float32(misery[i] * gamma) + nearest
             w = np.float64(weight[i])
             misery_sum += np.float64(nearest) * w
             weight_sum += w
-            if best >= 0 and best_u >= u_min:
+            best = bb[t]
+            if best >= 0 and bu[t] >= u_min:
                 org_id = org_ids[best]
                 choice[i] = org_id
-                if a != org_id:
+                if ba[t] != org_id:
                     candidates += 1
+                x = bx[t]
+                y = by[t]
                 org_weight[best] += w
                 org_pos_sum[best, 0] += w * x
                 org_pos_sum[best, 1] += w * y
                 org_sq_sum[best] += w * (x * x + y * y)
-                org_eth[best, e] += w
+                org_eth[best, be[t]] += w
             else:
                 choice[i] = -1
     return misery_sum, weight_sum, candidates
@@ -492,25 +511,33 @@ def update_support(world: World, rng: np.random.Generator, date: Month) -> list[
     # Weighted mean of d², summed in voter order (float64).
     table.mean_misery = float(misery_sum / total if total > 0 else 0.0)
     gamma = params.fitness_memory
-    for row, org in enumerate(alive):
-        members = float(org_weight[row])
+    shares = (org_weight / electorate if electorate > 0 else np.zeros(k)).tolist()
+    # Supporters' centroid and RMS spread, written out rather than as a BLAS dot
+    # product, whose fused multiply-adds depend on the machine.
+    with np.errstate(invalid="ignore", divide="ignore"):
+        centroids = position_sum / org_weight[:, None]
+        cx, cy = centroids[:, 0], centroids[:, 1]
+        spreads = np.sqrt(np.maximum(square_sum / org_weight - (cx * cx + cy * cy), 0.0)).tolist()
+    leaders = []
+    members_of = org_weight.tolist()
+    for row, (org, members, share) in enumerate(zip(alive, members_of, shares, strict=True)):
         org.previous_share = org.share
         org.members = members
-        org.share = members / electorate if electorate > 0 else 0.0
-        org.peak_share = max(org.peak_share, org.share)
-        org.fitness = gamma * org.fitness + (1.0 - gamma) * org.share
-        org.ethnic_support = ethnic_weight[row].copy()
+        org.share = share
+        org.peak_share = max(org.peak_share, share)
+        org.fitness = gamma * org.fitness + (1.0 - gamma) * share
+        org.ethnic_support = ethnic_weight[row]  # this month's table: rows are not shared
         org.experience += 1.0  # one more month of organising (coalition skill, MODEL.md §2)
         if org.leader >= 0:
-            world.elites.experience[org.leader] += np.float32(1.0)
+            leaders.append(org.leader)
         if members > 0:
-            centroid = position_sum[row] / members
-            org.centroid = centroid
-            mean_square = square_sum[row] / members - float(centroid @ centroid)
-            org.spread = float(np.sqrt(max(mean_square, 0.0)))
+            org.centroid = centroids[row]
+            org.spread = spreads[row]
         else:
             org.centroid = np.full(2, np.nan)
             org.spread = 0.0
+    if leaders:
+        np.add.at(world.elites.experience, leaders, np.float32(1.0))
     if params.attachment_rate > 0 and alive:
         start, left = 0, int(candidates)
         while left > 0:

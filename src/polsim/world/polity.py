@@ -7,6 +7,7 @@ Mechanisms read and change a :class:`World`; they live in ``society/``, ``partie
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -86,7 +87,7 @@ class World:
     #: Polling-unit tallies: one dict of columns per election round (``units.parquet`` rows).
     election_units: list[dict[str, Any]] = field(default_factory=list)
 
-    @property
+    @cached_property
     def electorate(self) -> float:
-        """People the voters stand for."""
+        """People the voters stand for (weights are fixed at synthesis: summed once)."""
         return float(self.voters.weight.sum(dtype=np.float64))
