@@ -45,6 +45,7 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
+from polsim.engine.portable_math import portable_exp, portable_exp_array
 from polsim.scenario.schema import ElectionParameters
 
 __all__ = [
@@ -137,7 +138,7 @@ def turnout_probability(
         + np.where(urban, params.turnout_urban, params.mobilisation)
         + unit_shock[ballot.unit[rows]]
     )
-    return 1.0 / (1.0 + np.exp(-logit))
+    return 1.0 / (1.0 + portable_exp_array(-logit))
 
 
 def _coefficients(params: ElectionParameters) -> np.ndarray:
@@ -216,9 +217,10 @@ def _choose_and_count(
             utility[j] = u
             if u > top:
                 top = u
+        for j in range(n):
+            utility[j] = portable_exp(utility[j] - top)
         total = 0.0
         for j in range(n):
-            utility[j] = np.exp(utility[j] - top)
             total += utility[j]
         target = draw[i] * total
         picked = n - 1
@@ -261,7 +263,7 @@ def choice_probabilities(
     utility, first, valid = _utility_matrix(ballot, rows, candidates, params)
     top = np.max(utility, axis=1, keepdims=True)
     top = np.where(np.isfinite(top), top, 0.0)
-    expo = np.where(valid, np.exp(utility - top), 0.0)
+    expo = np.where(valid, portable_exp_array(utility - top), 0.0)
     total = expo.sum(axis=1, keepdims=True)
     return np.divide(expo, total, out=np.zeros_like(expo), where=total > 0), first
 
@@ -308,7 +310,7 @@ def choose_reference(
     count = valid.sum(axis=1)
     top = np.max(utility, axis=1, keepdims=True)
     top = np.where(np.isfinite(top), top, 0.0)
-    expo = np.where(valid, np.exp(utility - top), 0.0)
+    expo = np.where(valid, portable_exp_array(utility - top), 0.0)
     cumulative = np.cumsum(expo, axis=1)
     target = draw * cumulative[:, -1]
     picked = np.minimum((cumulative <= target[:, None]).sum(axis=1), np.maximum(count - 1, 0))
@@ -381,26 +383,33 @@ def _approval_kernel(
 ):  # pragma: no cover
     (_c_start, c_x, c_y, c_eth, c_zhuz, c_org, c_endorsed, c_spatial, c_valence) = cand
     n_cand = len(c_x)
+    exponent = np.empty(n_cand)
     for i in range(len(px)):
         if not voted[i]:
             continue
         w = np.float64(weight[i])
         xi = np.float64(px[i])
         yi = np.float64(py[i])
+        e = eth[i]
+        z = zhuz[i]
+        a = att[i]
         regime = coef[4] * approval[i]
+        # Three loops over the nominees, each of which the compiler vectorises (one loop
+        # holding the exp and the division is left scalar): utilities, branch-free (a
+        # term that does not apply adds 0.0, which changes nothing); their exps; the sums.
         for c in range(n_cand):
             dx = xi - c_x[c]
             dy = yi - c_y[c]
             u = c_valence[c] - coef[0] * c_spatial[c] * (dx * dx + dy * dy)
-            if c_eth[c] >= 0 and eth[i] == c_eth[c]:
-                u += coef[1]
-            if c_zhuz[c] >= 0 and zhuz[i] == c_zhuz[c]:
-                u += coef[2]
-            if c_org[c] >= 0 and att[i] == c_org[c]:
-                u += coef[3]
-            if c_endorsed[c]:
-                u += regime
-            totals[c] += w / (1.0 + np.exp(cutoff - u))
+            u += coef[1] if (c_eth[c] >= 0 and e == c_eth[c]) else 0.0
+            u += coef[2] if (c_zhuz[c] >= 0 and z == c_zhuz[c]) else 0.0
+            u += coef[3] if (c_org[c] >= 0 and a == c_org[c]) else 0.0
+            u += regime if c_endorsed[c] else 0.0
+            exponent[c] = cutoff - u
+        for c in range(n_cand):
+            exponent[c] = portable_exp(exponent[c])
+        for c in range(n_cand):
+            totals[c] += w / (1.0 + exponent[c])
 
 
 def approval_totals(
@@ -459,6 +468,6 @@ def approval_totals_reference(
     )
     everyone = Ballot(**{**ballot.__dict__, "district": np.zeros(len(ballot), np.int64)})
     utility, _, _ = _utility_matrix(everyone, rows, national, params)
-    p = 1.0 / (1.0 + np.exp(params.state_list_cutoff - utility))
+    p = 1.0 / (1.0 + portable_exp_array(params.state_list_cutoff - utility))
     w = np.where(voted, ballot.weight.astype(np.float64), 0.0)
     return w @ p
