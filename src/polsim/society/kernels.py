@@ -72,25 +72,35 @@ def _willing(i, grievance, risk, threshold, repression, choice, organised, disco
 @njit(cache=True, nogil=True)
 def mobilisation_kernel(
     grievance, risk, threshold, bandwagon, weight, active, bounds, totals,
-    repression, choice, organised, discount, previous, shares,
+    repression, choice, organised, discount, previous, shares, people, frontier, known,
 ):  # fmt: skip  # pragma: no cover
     """Each oblast's equilibrium active share, and who is active (see mobilise).
 
     ``totals[o]`` is the oblast's weight as the threshold model takes it; ``previous``
     and ``shares`` receive last month's and this month's active share by oblast.
+
+    An oblast's voters are sorted by bandwagon threshold, and a voter is active only if
+    its threshold is within the oblast's cut, so the active voters are a prefix of the
+    oblast's slice, ending at ``frontier[o]``. When ``known``, ``people`` (the oblast's
+    weight summed in voter order) and ``frontier`` hold last month's values and only the
+    prefix is read; otherwise both are computed from the whole slice. Either way the
+    sums are those of the whole slice in voter order.
     """
     for o in range(bounds.shape[0] - 1):
         lo = bounds[o]
         hi = bounds[o + 1]
         # Last month's active share: sums in voter order, as np.bincount.
-        people = 0.0
+        end = frontier[o] if known else hi
+        if not known:
+            total_people = 0.0
+            for i in range(lo, hi):
+                total_people += np.float64(weight[i])
+            people[o] = total_people
         acting = 0.0
-        for i in range(lo, hi):
-            w = np.float64(weight[i])
-            people += w
+        for i in range(lo, end):
             if active[i]:
-                acting += w
-        start = acting / people if people > 0 else 0.0
+                acting += np.float64(weight[i])
+        start = acting / people[o] if people[o] > 0 else 0.0
         previous[o] = start
         total = totals[o]
         share = 0.0
@@ -102,32 +112,32 @@ def mobilisation_kernel(
             sustained = -1.0
             at_start = 0.0
             i = lo
+            # (An unwilling member adds 0.0, which changes no sum, so the share is
+            # recomputed only after a willing one: the same values, fewer divisions.)
             while i < hi and np.float64(bandwagon[i]) <= start:
-                w = 0.0
                 if _willing(i, grievance, risk, threshold, repression, choice, organised,
                             discount):  # fmt: skip
                     w = np.float64(weight[i])
-                cumulative += w
-                s = cumulative / total
-                if w > 0 and np.float64(bandwagon[i]) <= s:
-                    sustained = s
-                before = s
-                at_start = s
+                    cumulative += w
+                    s = cumulative / total
+                    if w > 0 and np.float64(bandwagon[i]) <= s:
+                        sustained = s
+                    before = s
+                    at_start = s
                 i += 1
             if at_start >= start:
                 # Upward: the first willing member above both start and the share
                 # before it stops the cascade.
                 share = -1.0
                 while i < hi:
-                    w = 0.0
                     if _willing(i, grievance, risk, threshold, repression, choice, organised,
                                 discount):  # fmt: skip
                         w = np.float64(weight[i])
-                    if w > 0 and np.float64(bandwagon[i]) > max(start, before):
-                        share = before
-                        break
-                    cumulative += w
-                    before = cumulative / total
+                        if w > 0 and np.float64(bandwagon[i]) > max(start, before):
+                            share = before
+                            break
+                        cumulative += w
+                        before = cumulative / total
                     i += 1
                 if share < 0:
                     share = before
@@ -135,10 +145,16 @@ def mobilisation_kernel(
                 share = sustained if sustained >= 0 else 0.0
         shares[o] = share
         cut = np.float32(share)
-        for i in range(lo, hi):
-            active[i] = bandwagon[i] <= cut and _willing(
-                i, grievance, risk, threshold, repression, choice, organised, discount
+        # Active: within the cut (a prefix) and willing; everyone after it is not.
+        cut_end = lo
+        while cut_end < hi and bandwagon[cut_end] <= cut:
+            active[cut_end] = _willing(
+                cut_end, grievance, risk, threshold, repression, choice, organised, discount
             )
+            cut_end += 1
+        for i in range(cut_end, max(cut_end, end)):
+            active[i] = False
+        frontier[o] = cut_end
 
 
 @njit(cache=True, nogil=True)

@@ -133,12 +133,19 @@ def mobilise(world: World, rng: np.random.Generator, date: Month) -> list[Event]
     organised = organisation_flags(world, coopted=False) if discount > 0 else np.zeros(0, bool)
     previous = np.zeros(voters.n_oblasts)
     shares = np.zeros(voters.n_oblasts)
+    society = world.society
+    known = len(society.oblast_people) == voters.n_oblasts
+    if not known:
+        society.oblast_people = np.zeros(voters.n_oblasts)
+        society.active_frontier = np.zeros(voters.n_oblasts, dtype=np.int64)
+        society.oblast_totals = oblast_totals(world)
     mobilisation_kernel(
         voters.grievance, voters.risk_aversion, voters.activation_threshold,
         voters.bandwagon_threshold, voters.weight, voters.active, voters.oblast_bounds,
-        oblast_totals(world), np.float32(world.regime.repression),
+        society.oblast_totals, np.float32(world.regime.repression),
         world.organisations.choice if len(organised) else np.zeros(0, np.int32),
         organised, np.float32(discount), previous, shares,
+        society.oblast_people, society.active_frontier, known,
     )  # fmt: skip
     return _wave_events(world, date, [float(s) for s in shares])
 

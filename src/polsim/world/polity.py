@@ -56,6 +56,12 @@ class SocietyState:
     grievance: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
     active: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
     protesting_oblasts: set[int] = field(default_factory=set)
+    #: Per oblast, for the mobilisation pass: its people (weights summed in voter order;
+    #: weights are fixed at synthesis) and the end of the voters who may be active (its
+    #: voters are sorted by bandwagon threshold, so those are a prefix). Empty: unknown.
+    oblast_people: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    oblast_totals: np.ndarray = field(default_factory=lambda: np.zeros(0))  # NumPy's sums
+    active_frontier: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
 
 @dataclass
