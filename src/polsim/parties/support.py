@@ -462,12 +462,15 @@ def _attach_kernel(choice, attachment, draws, rate, start):  # pragma: no cover
     i = start
     n = choice.shape[0]
     m = draws.shape[0]
+    # Branch-free (candidates come at random, so branches on them mispredict): every
+    # voter's attachment is written back, changed only where a candidate's draw hits.
     while i < n and used < m:
         c = choice[i]
-        if c >= 0 and attachment[i] != c:
-            if draws[used] < rate:
-                attachment[i] = c
-            used += 1
+        a = attachment[i]
+        candidate = (c >= 0) & (a != c)
+        hit = candidate & (draws[used] < rate)
+        attachment[i] = c if hit else a
+        used += np.int64(candidate)
         i += 1
     return i
 
