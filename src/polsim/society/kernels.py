@@ -46,15 +46,16 @@ def grievance_kernel(
     """
     one = np.float32(1.0)
     none = coopted.shape[0] - 1
+    if none < 0:
+        for i in range(out.shape[0]):
+            out[i] = hardship[i] * distrust[ethnicity[i], zhuz[i] + 1]
+        return
+    # Branch-free: backers of co-opted organisations come at random.
     for i in range(out.shape[0]):
         d = distrust[ethnicity[i], zhuz[i] + 1]
-        if none >= 0:
-            c = choice[i]
-            if coopted[c if c >= 0 else none]:
-                boosted = min(one, (one - d) + bonus)
-                out[i] = hardship[i] * (one - boosted)
-                continue
-        out[i] = hardship[i] * d
+        c = choice[i]
+        boosted = min(one, (one - d) + bonus)
+        out[i] = hardship[i] * ((one - boosted) if coopted[c if c >= 0 else none] else d)
 
 
 @njit(cache=True, nogil=True)
