@@ -223,13 +223,14 @@ def _choose_and_count(
         for j in range(n):
             total += utility[j]
         target = draw[i] * total
-        picked = n - 1
+        # The first candidate whose cumulative weight exceeds the target is the number
+        # of cumulative weights within it (they never decrease): counted without a branch.
+        picked = 0
         cumulative = 0.0
         for j in range(n):
             cumulative += utility[j]
-            if cumulative > target:
-                picked = j
-                break
+            picked += 1 if cumulative <= target else 0
+        picked = min(picked, n - 1)
         choice[i] = first + picked
         w = np.float64(weight[i])
         ballots[unit[i]] += w
