@@ -170,3 +170,33 @@ def test_approval_kernel_equals_reference():
     params = ElectionParameters()
     got = approval_totals(ballot, cands, voted, params, chunk=4096)
     assert np.allclose(got, approval_totals_reference(ballot, cands, voted, params), rtol=1e-10)
+
+
+def test_turnout_kernel_is_the_numpy_probability():
+    """The compiled turnout draw is ``draw < turnout_probability`` (same bits), and only
+    voters whose district has candidates vote."""
+    from polsim.elections.voting import _turnout_kernel, turnout_probability
+
+    ballot, _ = _ballot(20_000, n_districts=7, seed=5, n_units=21)
+    params = ElectionParameters(turnout_intercept=0.4, mobilisation=0.3, turnout_hardship=-0.8)
+    rng = np.random.default_rng(9)
+    shock = rng.normal(0.0, 0.3, 21)
+    slate = np.array([3, 0, 2, 5, 0, 1, 4])
+    draws = rng.random(len(ballot))
+    rows = slice(0, len(ballot))
+    expected = (draws < turnout_probability(ballot, rows, shock, params)) & (
+        slate[ballot.district] > 0
+    )
+    coef = np.array(
+        [
+            params.turnout_intercept, params.turnout_hardship, params.turnout_grievance,
+            params.turnout_legitimacy, params.turnout_urban, params.mobilisation,
+        ]
+    )  # fmt: skip
+    voted = np.zeros(len(ballot), dtype=bool)
+    _turnout_kernel(
+        ballot.hardship, ballot.grievance, ballot.legitimacy, ballot.urban, ballot.unit,
+        ballot.district, slate, shock, coef, draws, voted,
+    )  # fmt: skip
+    assert np.array_equal(voted, expected)
+    assert 0 < voted.mean() < 1

@@ -141,6 +141,28 @@ def turnout_probability(
     return 1.0 / (1.0 + portable_exp_array(-logit))
 
 
+@numba.njit(cache=True, nogil=True)
+def _turnout_kernel(
+    hardship, grievance, legitimacy, urban, unit, district, slate, unit_shock, coef, draws, voted
+):  # pragma: no cover
+    """voted = draw < P(vote) for voters whose district has candidates.
+
+    P(vote) is :func:`turnout_probability`'s, with the same operations in the same order
+    (coef: intercept, β_H, β_G, β_L, β_U, m), without its voter-sized temporaries.
+    """
+    for i in range(voted.shape[0]):
+        logit = (
+            coef[0]
+            + coef[1] * np.float64(hardship[i])
+            + coef[2] * np.float64(grievance[i])
+            + coef[3] * np.float64(legitimacy[i])
+            + (coef[4] if urban[i] else coef[5])
+            + unit_shock[unit[i]]
+        )
+        p = 1.0 / (1.0 + portable_exp(-logit))
+        voted[i] = draws[i] < p and slate[district[i]] > 0
+
+
 def _coefficients(params: ElectionParameters) -> np.ndarray:
     return np.array(
         [
@@ -344,14 +366,28 @@ def cast_ballots(
     cand = _candidate_arrays(candidates)
     coef = _coefficients(params)
     voted_all = np.zeros(n, dtype=np.bool_)
+    slate_size = np.ascontiguousarray(candidates.counts)
+    turnout_coef = np.array(
+        [
+            params.turnout_intercept,
+            params.turnout_hardship,
+            params.turnout_grievance,
+            params.turnout_legitimacy,
+            params.turnout_urban,
+            params.mobilisation,
+        ],
+        dtype=np.float64,
+    )
     choice = np.empty(min(chunk, max(n, 1)), dtype=np.int64)
     for lo in range(0, n, chunk):
         rows = slice(lo, min(lo + chunk, n))
         m = rows.stop - rows.start
-        p_vote = turnout_probability(ballot, rows, unit_shock, params)
-        voted = turnout_rng.random(m) < p_vote
-        voted &= candidates.counts[ballot.district[rows]] > 0
-        voted_all[rows] = voted
+        voted = voted_all[rows]
+        _turnout_kernel(
+            ballot.hardship[rows], ballot.grievance[rows], ballot.legitimacy[rows],
+            ballot.urban[rows], ballot.unit[rows], ballot.district[rows], slate_size,
+            unit_shock, turnout_coef, turnout_rng.random(m), voted,
+        )  # fmt: skip
         draw = choice_rng.random(m)
         _choose_and_count(
             np.ascontiguousarray(ballot.position[rows, 0]),
