@@ -160,7 +160,7 @@ def _turnout_kernel(
             + unit_shock[unit[i]]
         )
         p = 1.0 / (1.0 + portable_exp(-logit))
-        voted[i] = draws[i] < p and slate[district[i]] > 0
+        voted[i] = (draws[i] < p) & (slate[district[i]] > 0)
 
 
 def _coefficients(params: ElectionParameters) -> np.ndarray:
