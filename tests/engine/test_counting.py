@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from polsim.elections.districts import _oblast_sums
-from polsim.world.counting import bincount, support_tables
+from polsim.world.counting import bincount, stable_order, support_tables
 
 
 @pytest.mark.parametrize("dtype", [np.int8, np.int16, np.int32, np.int64])
@@ -59,3 +59,30 @@ def test_support_tables_match_numpy():
             cell * 4 + (zhuz[backs].astype(np.int64) + 1), weights=w, minlength=len(by_zhuz)
         ),
     )
+
+
+def test_support_tables_with_choice_count_the_ballot_attachment():
+    rng = np.random.default_rng(7)
+    n, n_districts, n_orgs, n_eth = 50_000, 9, 5, 4
+    district = rng.integers(0, n_districts, n).astype(np.int16)
+    attachment = rng.integers(-1, n_orgs, n).astype(np.int16)
+    choice = rng.integers(-1, n_orgs, n).astype(np.int16)
+    weight = (rng.random(n) * 3).astype(np.float32)
+    ethnicity = rng.integers(0, n_eth, n).astype(np.int8)
+    zhuz = rng.integers(-1, 3, n).astype(np.int8)
+    args = (weight, ethnicity, zhuz, n_districts, n_orgs, n_eth)
+    merged = np.where(attachment >= 0, attachment, choice).astype(np.int32)
+    got = support_tables(district, attachment, *args, choice=choice)
+    expected = support_tables(district, merged, *args)
+    for a, b in zip(got, expected, strict=True):
+        assert np.array_equal(a, b)
+
+
+@pytest.mark.parametrize("n", [0, 1, 1000, 100_003])
+def test_stable_order_is_numpys_stable_argsort(n):
+    rng = np.random.default_rng(n)
+    for n_groups in (1, 7, 400):
+        index = rng.integers(0, n_groups, n).astype(np.int16)
+        order = stable_order(index, n_groups)
+        assert order.dtype == np.int32
+        assert np.array_equal(order, np.argsort(index, kind="stable"))

@@ -54,3 +54,35 @@ def test_compiled_pull_sum_is_numpy_pairwise_sum():
         assert _pull_sum(misery, weight, 0, n) == pull.sum()
         weight = (rng.random(n) * 3).astype(np.float32)
         assert _pull_sum(misery, weight, 0, n) == (misery.astype(np.float64) * weight).sum()
+
+
+def test_weighted_sample_is_generator_choice_sorted():
+    from polsim.parties.elite_pool import weighted_sample
+
+    source = np.random.default_rng(5)
+    for n in (1, 7, 9, 129, 1000, 54_321):
+        equal = np.broadcast_to(np.float32(16.5e6 / n), (n,))
+        unequal = (source.random(n) + 0.1).astype(np.float32)
+        for weight in (equal, unequal):
+            for size in (0, 1, 600):
+                ours, numpys = np.random.default_rng(n + size), np.random.default_rng(n + size)
+                w = weight.astype(np.float64)
+                expected = np.sort(numpys.choice(n, size=size, replace=True, p=w / w.sum()))
+                assert np.array_equal(weighted_sample(weight, size, ours), expected)
+                assert ours.random() == numpys.random()  # the same draws were taken
+
+
+def test_split_two_means_reads_supporters_in_place():
+    from polsim.parties.splits import _supporters, _two_means, _weights_of, two_means
+
+    rng = np.random.default_rng(11)
+    n = 30_000
+    position = rng.normal(0, 0.4, (n, 2)).clip(-1, 1).astype(np.float32)
+    choice = rng.integers(-1, 3, n).astype(np.int16)
+    rows = _supporters(choice, 1)
+    assert np.array_equal(rows, np.flatnonzero(choice == 1))
+    for weight in (np.broadcast_to(np.float32(1.7), (n,)), rng.random(n).astype(np.float32)):
+        w = _weights_of(weight, rows)
+        assert np.array_equal(w, weight[rows].astype(np.float64))
+        labels = _two_means(position, rows, w)
+        assert np.array_equal(labels, two_means(position[rows], weight[rows].astype(np.float64)))

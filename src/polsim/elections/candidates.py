@@ -38,18 +38,22 @@ share, and self-nominated candidates, through the same filter.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
+from numba import njit
 
 from polsim.elections.voting import CandidateTable
 from polsim.scenario.schema import ElectionParameters
-from polsim.world.counting import bincount, support_tables
+from polsim.world.counting import bincount, stable_order, support_tables
 from polsim.world.polity import World
 
 __all__ = [
     "Nominee",
+    "RowsColumn",
     "ballot_attachment",
+    "ballot_attachment_rows",
     "candidate_table",
     "nominate_districts",
     "nominate_national",
@@ -80,12 +84,43 @@ class Nominee:
 
 def ballot_attachment(world: World) -> np.ndarray:
     """Each voter's organisation for the party term: attachment, else this month's backing."""
+    return ballot_attachment_rows(world, slice(None))
+
+
+def ballot_attachment_rows(world: World, rows: slice) -> np.ndarray:
+    """:func:`ballot_attachment` of the voters in ``rows`` (int32)."""
     attachment = world.voters.attachment
     organisations = getattr(world, "organisations", None)
     choice = getattr(organisations, "choice", None)
     if choice is None or len(choice) != len(attachment):
-        return attachment
-    return np.where(attachment >= 0, attachment, choice).astype(np.int32, copy=False)
+        return attachment[rows]
+    attachment = attachment[rows]
+    return np.where(attachment >= 0, attachment, choice[rows]).astype(np.int32, copy=False)
+
+
+class RowsColumn:
+    """A per-voter column computed for the rows read, never held whole.
+
+    ``column[rows]`` and ``column[rows, None]`` (``rows`` a slice, as the vote count
+    reads its chunks) give what indexing the full column would; a ballot so holds
+    nothing of the voters' size for a column it derives from others.
+    """
+
+    def __init__(self, n_voters: int, rows_of: Callable[[slice], np.ndarray]) -> None:
+        self._n_voters = n_voters
+        self._rows_of = rows_of
+
+    def __len__(self) -> int:
+        return self._n_voters
+
+    def __getitem__(self, key: slice | tuple) -> np.ndarray:
+        if isinstance(key, tuple):
+            return self._rows_of(key[0])[(slice(None), *key[1:])]
+        return self._rows_of(key)
+
+    def __array__(self, dtype: object = None, copy: object = None) -> np.ndarray:
+        whole = self._rows_of(slice(None))
+        return whole if dtype is None else whole.astype(dtype)
 
 
 def _living_organisations(world: World) -> dict[int, object]:
@@ -188,14 +223,11 @@ def nominate_districts(
     voters = world.voters
     n_districts = len(names)
     held = np.arange(n_districts) if districts is None else np.asarray(districts, np.int64)
-    by_district = np.argsort(district, kind="stable")
+    by_district = stable_order(district, n_districts)  # np.argsort(kind="stable"), int32
     start = np.concatenate(([0], np.cumsum(bincount(district, minlength=n_districts))))
     weight_d = bincount(district, weights=voters.weight, minlength=n_districts)
     organisations = _living_organisations(world)
-    attachment = ballot_attachment(world)
-    support, modal_eth, modal_zhuz = _organisation_support(
-        world, district, attachment, n_districts, weight_d
-    )
+    support, modal_eth, modal_zhuz = _organisation_support(world, district, n_districts, weight_d)
     kazakh = _kazakh_code(world)
     pool, pool_weight = _elite_pool(world)
     used = np.zeros(len(pool), dtype=bool)
@@ -337,28 +369,44 @@ def _organisation_support_reference(
 
 
 def _organisation_support(
-    world: World,
-    district: np.ndarray,
-    attachment: np.ndarray,
-    n_districts: int,
-    weight_d: np.ndarray,
+    world: World, district: np.ndarray, n_districts: int, weight_d: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per (district, org): backers' share of the district; modal ethnicity and zhuz."""
-    n_orgs = int(attachment.max(initial=-1)) + 1
+    """Per (district, org): backers' share of the district; modal ethnicity and zhuz.
+
+    Backers as :func:`ballot_attachment` has them, read voter by voter from the
+    attachment and choice columns (nothing of the voters' size is made)."""
+    voters = world.voters
+    choice = getattr(getattr(world, "organisations", None), "choice", None)
+    if choice is None or len(choice) != len(voters):
+        choice = np.zeros(0, np.int16)
+    n_orgs = _largest_backed(voters.attachment, choice) + 1
     if n_orgs == 0:
         empty = np.zeros((n_districts, 0))
         return empty, empty.astype(np.int64), empty.astype(np.int64)
-    voters = world.voters
     n_eth = len(world.ethnic_groups)
     support, by_eth, by_zhuz = support_tables(
-        district, attachment, voters.weight, voters.ethnicity, voters.zhuz,
-        n_districts, n_orgs, n_eth,
+        district, voters.attachment, voters.weight, voters.ethnicity, voters.zhuz,
+        n_districts, n_orgs, n_eth, choice=choice,
     )  # fmt: skip
     support = support.reshape(n_districts, n_orgs) / np.maximum(weight_d, 1e-300)[:, None]
     modal_eth = by_eth.reshape(n_districts, n_orgs, n_eth).argmax(axis=2)
     by_zhuz = by_zhuz.reshape(n_districts, n_orgs, 4)
     modal_zhuz = by_zhuz[:, :, 1:].argmax(axis=2)
     return support, modal_eth, modal_zhuz
+
+
+@njit(cache=True, nogil=True)
+def _largest_backed(attachment, choice):  # pragma: no cover
+    """``ballot_attachment(world).max(initial=-1)``: the attachment, else the choice."""
+    has_choice = choice.shape[0] == attachment.shape[0]
+    top = -1
+    for i in range(attachment.shape[0]):
+        a = np.int64(attachment[i])
+        if a < 0 and has_choice:
+            a = np.int64(choice[i])
+        if a > top:
+            top = a
+    return top
 
 
 def nominate_national(

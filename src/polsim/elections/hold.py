@@ -33,12 +33,12 @@ nomination, registration, each round's votes, fraud, and lots.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pyarrow as pa
 
 from polsim.elections.allocation import (
     AllocationError,
@@ -51,7 +51,9 @@ from polsim.elections.allocation import (
 )
 from polsim.elections.candidates import (
     Nominee,
+    RowsColumn,
     ballot_attachment,
+    ballot_attachment_rows,
     candidate_table,
     nominate_districts,
     nominate_national,
@@ -90,50 +92,67 @@ from polsim.scenario.schema import ZHUZES, ScheduledElection
 from polsim.society.grievance import perceived_legitimacy_table
 from polsim.world.polity import World
 
+if TYPE_CHECKING:
+    import pyarrow as pa
+
 __all__ = [
-    "RESULT_SCHEMA",
-    "UNIT_SCHEMA",
+    "RESULT_COLUMNS",
+    "UNIT_COLUMNS",
     "CalledElection",
     "hold_elections",
     "results_table",
     "units_table",
 ]
 
-#: Columns of ``results.parquet``: one row per election × round × district × candidate (a
-#: list, for list votes). ``seats`` is the seats a row won: 0 or 1 for a person, the list's
-#: seats in the district for a party list; ``elected`` is ``seats > 0``.
-RESULT_SCHEMA = pa.schema(
-    [
-        ("election", pa.string()),
-        ("date", pa.string()),
-        ("body", pa.string()),
-        ("round", pa.int16()),
-        ("district", pa.string()),
-        ("candidate", pa.string()),
-        ("org", pa.int32()),
-        ("org_name", pa.string()),
-        ("ethnicity", pa.string()),
-        ("zhuz", pa.string()),
-        ("votes", pa.float64()),
-        ("elected", pa.bool_()),
-        ("seats", pa.int16()),
-    ]
+#: Columns of ``results.parquet`` (name, Arrow type): one row per election × round ×
+#: district × candidate (a list, for list votes). ``seats`` is the seats a row won: 0 or 1
+#: for a person, the list's seats in the district for a party list; ``elected`` is
+#: ``seats > 0``. As an Arrow schema: ``RESULT_SCHEMA``.
+RESULT_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("election", "string"),
+    ("date", "string"),
+    ("body", "string"),
+    ("round", "int16"),
+    ("district", "string"),
+    ("candidate", "string"),
+    ("org", "int32"),
+    ("org_name", "string"),
+    ("ethnicity", "string"),
+    ("zhuz", "string"),
+    ("votes", "float64"),
+    ("elected", "bool_"),
+    ("seats", "int16"),
 )
 
-#: Columns of ``units.parquet``: one row per election × round × polling unit.
-UNIT_SCHEMA = pa.schema(
-    [
-        ("election", pa.string()),
-        ("round", pa.int16()),
-        ("district", pa.string()),
-        ("unit", pa.int32()),
-        ("registered", pa.float64()),
-        ("ballots", pa.float64()),
-        ("endorsed_votes", pa.float64()),
-        ("stuffed", pa.float64()),
-        ("fraud", pa.string()),
-    ]
+#: Columns of ``units.parquet``: one row per election × round × polling unit
+#: (``UNIT_SCHEMA``).
+UNIT_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("election", "string"),
+    ("round", "int16"),
+    ("district", "string"),
+    ("unit", "int32"),
+    ("registered", "float64"),
+    ("ballots", "float64"),
+    ("endorsed_votes", "float64"),
+    ("stuffed", "float64"),
+    ("fraud", "string"),
 )
+
+
+def __getattr__(name: str) -> Any:
+    """``RESULT_SCHEMA`` and ``UNIT_SCHEMA``, made when first asked for: pyarrow (tens of
+    MB) is imported only when tables are written, not in every run."""
+    columns = {"RESULT_SCHEMA": RESULT_COLUMNS, "UNIT_SCHEMA": UNIT_COLUMNS}.get(name)
+    if columns is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return _schema(columns)
+
+
+def _schema(columns: tuple[tuple[str, str], ...]) -> pa.Schema:
+    import pyarrow as pa
+
+    return pa.schema([(name, getattr(pa, kind)()) for name, kind in columns])
+
 
 #: Name of the "against" line of a for/against ballot.
 AGAINST = "against"
@@ -212,14 +231,21 @@ def _ballot(world: World, districting: Districting, district: np.ndarray | None 
         position=voters.position,
         ethnicity=voters.ethnicity,
         zhuz=voters.zhuz,
-        attachment=ballot_attachment(world),
+        attachment=RowsColumn(len(voters), functools.partial(ballot_attachment_rows, world)),
         urban=voters.urban,
         hardship=voters.hardship,
         grievance=voters.grievance,
-        legitimacy=legitimacy[voters.ethnicity, voters.zhuz + 1],
+        legitimacy=RowsColumn(
+            len(voters), functools.partial(_group_legitimacy, legitimacy, voters)
+        ),
         district=districting.district if district is None else district,
         unit=districting.unit,
     )
+
+
+def _group_legitimacy(table: np.ndarray, voters: Any, rows: slice) -> np.ndarray:
+    """L_i of the voters in ``rows``, looked up by (ethnicity, zhuz)."""
+    return table[voters.ethnicity[rows], voters.zhuz[rows] + 1]
 
 
 def _electorate(registered: float, votes: dict[str, float]) -> float:
@@ -410,7 +436,7 @@ def _rows(
 ) -> dict[str, list[Any]]:
     organisations = {}
     groups = world.ethnic_groups
-    rows: dict[str, list[Any]] = {name: [] for name in RESULT_SCHEMA.names}
+    rows: dict[str, list[Any]] = {name: [] for name, _ in RESULT_COLUMNS}
     for k, n in enumerate(count.nominees):
         rows["election"].append(election.name)
         rows["date"].append(_date_text(election))
@@ -1612,16 +1638,18 @@ def _held(
 def results_table(world: World | None) -> pa.Table:
     """``results.parquet``: every counted round of every election (empty table if none)."""
     parts = [] if world is None else world.election_results
-    return _concat(parts, RESULT_SCHEMA)
+    return _concat(parts, _schema(RESULT_COLUMNS))
 
 
 def units_table(world: World | None) -> pa.Table:
     """``units.parquet``: polling-unit tallies, for the turnout/vote-share fingerprint."""
     parts = [] if world is None else world.election_units
-    return _concat(parts, UNIT_SCHEMA)
+    return _concat(parts, _schema(UNIT_COLUMNS))
 
 
 def _concat(parts: list[dict[str, Any]], schema: pa.Schema) -> pa.Table:
+    import pyarrow as pa
+
     tables = [
         pa.table(
             {

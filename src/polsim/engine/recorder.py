@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-
-import pyarrow as pa
+from typing import TYPE_CHECKING
 
 from polsim.world.polity import World
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 __all__ = ["Recorder"]
 
@@ -45,6 +47,8 @@ class Recorder:
 
     def to_table(self) -> pa.Table:
         """The series as an Arrow table: ``month`` then one float64 column per series."""
+        import pyarrow as pa  # only when the table is written (pyarrow costs memory)
+
         arrays = {"month": pa.array(self._dates, pa.string())}
         for key, values in self._columns.items():
             arrays[key] = pa.array(values, pa.float64())

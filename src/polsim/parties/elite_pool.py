@@ -13,13 +13,81 @@ as the president's zhuz, are the state issue's to add through ``office``).
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
 from polsim.scenario.schema import Scenario
 from polsim.society.synthesis import draw
 from polsim.world.elites import NO_OFFICE, Elites
 from polsim.world.voters import Voters
 
-__all__ = ["draw_elites"]
+__all__ = ["draw_elites", "weighted_sample"]
+
+
+def weighted_sample(weight: np.ndarray, size: int, rng: np.random.Generator) -> np.ndarray:
+    """``size`` voter rows drawn with replacement in proportion to ``weight``, ascending.
+
+    The rows, and the stream's state after, are those of
+    ``np.sort(rng.choice(len(weight), size, p=w / w.sum()))`` with ``w`` the weights as
+    float64, without its three float64 arrays of the voters' size (a test checks).
+    """
+    # Generator.choice draws one uniform per pick and finds it in the normalised
+    # cumulative sum of p; the kernel redoes that sum voter by voter.
+    uniform = np.sort(rng.random(size))
+    rows = np.empty(size, dtype=np.int64)
+    if size:
+        _sample_rows(weight, _pairwise_sum(weight, 0, len(weight)), uniform, rows)
+    return rows
+
+
+@njit(cache=True, nogil=True)
+def _pairwise_sum(weight, lo, n):  # pragma: no cover
+    """NumPy's pairwise float64 sum of ``weight[lo:lo + n]`` (what ``w.sum()`` adds)."""
+    if n < 8:
+        total = 0.0
+        for i in range(lo, lo + n):
+            total += np.float64(weight[i])
+        return total
+    if n <= 128:
+        r = np.empty(8)
+        for j in range(8):
+            r[j] = np.float64(weight[lo + j])
+        i = 8
+        while i < n - n % 8:
+            for j in range(8):
+                r[j] += np.float64(weight[lo + i + j])
+            i += 8
+        total = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]))
+        while i < n:
+            total += np.float64(weight[lo + i])
+            i += 1
+        return total
+    half = n // 2
+    half -= half % 8
+    return _pairwise_sum(weight, lo, half) + _pairwise_sum(weight, lo + half, n - half)
+
+
+@njit(cache=True, nogil=True)
+def _sample_rows(weight, total, uniform, rows):  # pragma: no cover
+    """rows[k] = first voter whose normalised cumulative weight exceeds uniform[k]
+    (``uniform`` ascending): ``searchsorted(cdf, u, side="right")``."""
+    n = weight.shape[0]
+    cumulative = 0.0
+    for i in range(n):
+        cumulative += np.float64(weight[i]) / total
+    last = cumulative
+    cumulative = 0.0
+    k = 0
+    for i in range(n):
+        cumulative += np.float64(weight[i]) / total
+        share = cumulative / last
+        while k < uniform.shape[0] and uniform[k] < share:
+            rows[k] = i
+            k += 1
+        if k == uniform.shape[0]:
+            return
+    while k < uniform.shape[0]:  # never reached: the last share is 1 and u < 1
+        rows[k] = n - 1
+        k += 1
 
 
 def draw_elites(scenario: Scenario, voters: Voters, rng: np.random.Generator) -> Elites:
@@ -28,9 +96,7 @@ def draw_elites(scenario: Scenario, voters: Voters, rng: np.random.Generator) ->
     size = params.size if len(voters) else 0
     if size == 0:
         return Elites.empty()
-    weight = voters.weight.astype(np.float64)
-    rows = rng.choice(len(voters), size=size, replace=True, p=weight / weight.sum())
-    rows.sort()  # voters are sorted by oblast; keep the pool in the same order
+    rows = weighted_sample(voters.weight, size, rng)
     return Elites(
         ethnicity=voters.ethnicity[rows].copy(),
         zhuz=voters.zhuz[rows].copy(),

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from polsim.engine.calendar import Month
+from polsim.world.voters import MAX_ORGANISATIONS, ORGANISATION_CODE
 
 __all__ = [
     "KINDS",
@@ -146,8 +147,9 @@ class Organisations:
     ----------
     records : list[Organisation]
         Every organisation ever founded; ``records[i].id == i``.
-    choice : int32 (n_voters,)
-        The organisation each voter backs this month, or -1.
+    choice : int16 (n_voters,)
+        The organisation each voter backs this month, or -1 (the type of
+        :data:`~polsim.world.voters.ORGANISATION_CODE`).
     misery : float32 (n_voters,)
         Accumulated misery M_i ← γ_m·M_i + d_i² (d_i: distance to the nearest one).
     mean_misery : float
@@ -156,7 +158,7 @@ class Organisations:
 
     def __init__(self, n_voters: int = 0) -> None:
         self.records: list[Organisation] = []
-        self.choice = np.full(n_voters, -1, dtype=np.int32)
+        self.choice = np.full(n_voters, -1, dtype=ORGANISATION_CODE)
         self.misery = np.zeros(n_voters, dtype=np.float32)
         self.mean_misery = 0.0
 
@@ -182,6 +184,11 @@ class Organisations:
 
     def add(self, **fields_: object) -> Organisation:
         """Append a new organisation; its id is the next index."""
+        if len(self.records) >= MAX_ORGANISATIONS:
+            raise RuntimeError(
+                f"a run may found at most {MAX_ORGANISATIONS} organisations (the voters' "
+                "organisation codes are int16); lower the founding rates of the scenario"
+            )
         org = Organisation(id=len(self.records), **fields_)  # type: ignore[arg-type]
         self.records.append(org)
         return org

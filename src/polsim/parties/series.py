@@ -23,11 +23,15 @@ the start of the month and the month's changes:
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-import pyarrow as pa
 
 from polsim.parties.organisations import Organisation, base_names
 from polsim.world.polity import World
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 __all__ = ["effective_number", "organisations_table", "party_system_series"]
 
@@ -99,6 +103,8 @@ def organisations_table(world: World) -> pa.Table:
 
     def leader_column(column: np.ndarray) -> list[int]:
         return [int(column[o.leader]) if o.leader >= 0 else -1 for o in rows]
+
+    import pyarrow as pa  # only when the table is written (pyarrow costs memory)
 
     return pa.table(
         {

@@ -53,14 +53,15 @@ def split_hazard(personalism: float, spread: float, cohesion: float, rate: float
 
 
 @njit(cache=True, nogil=True)
-def _assign(x, centres, labels):  # pragma: no cover
-    """labels_i = [d1_i < d0_i], d_s = (x0 − c_s0)² + (x1 − c_s1)² (NumPy's
-    ``((x - c) ** 2).sum(axis=1)``: two terms); returns (all 0, all 1)."""
+def _assign(position, rows, centres, labels):  # pragma: no cover
+    """labels_k = [d1_k < d0_k] for the voter ``rows[k]``, d_s = (x0 − c_s0)² + (x1 − c_s1)²
+    (NumPy's ``((x - c) ** 2).sum(axis=1)``: two terms); returns (all 0, all 1)."""
     zeros = True
     ones = True
-    for i in range(x.shape[0]):
-        x0 = np.float64(x[i, 0])
-        x1 = np.float64(x[i, 1])
+    for k in range(rows.shape[0]):
+        i = rows[k]
+        x0 = np.float64(position[i, 0])
+        x1 = np.float64(position[i, 1])
         a = x0 - centres[0, 0]
         b = x1 - centres[0, 1]
         d0 = a * a + b * b
@@ -68,23 +69,25 @@ def _assign(x, centres, labels):  # pragma: no cover
         b = x1 - centres[1, 1]
         d1 = a * a + b * b
         if d1 < d0:
-            labels[i] = 1
+            labels[k] = 1
             zeros = False
         else:
-            labels[i] = 0
+            labels[k] = 0
             ones = False
     return zeros, ones
 
 
 @njit(cache=True, nogil=True)
-def _side_sums(x, w, labels, out):  # pragma: no cover
-    """out[s] = Σ_{labels_i = s} w_i·x_i, in row order from the first row, as NumPy's
-    ``(w[mask, None] * x[mask]).sum(axis=0)`` adds along axis 0."""
+def _side_sums(position, rows, w, labels, out):  # pragma: no cover
+    """out[s] = Σ_{labels_k = s} w_k·x_k (x_k the position of voter ``rows[k]``), in row
+    order from the first row, as NumPy's ``(w[mask, None] * x[mask]).sum(axis=0)`` adds
+    along axis 0."""
     first = np.ones(2, dtype=np.bool_)
-    for i in range(x.shape[0]):
-        s = labels[i]
-        p0 = w[i] * np.float64(x[i, 0])
-        p1 = w[i] * np.float64(x[i, 1])
+    for k in range(rows.shape[0]):
+        s = labels[k]
+        i = rows[k]
+        p0 = w[k] * np.float64(position[i, 0])
+        p1 = w[k] * np.float64(position[i, 1])
         if first[s]:
             out[s, 0] = p0
             out[s, 1] = p1
@@ -92,6 +95,47 @@ def _side_sums(x, w, labels, out):  # pragma: no cover
         else:
             out[s, 0] += p0
             out[s, 1] += p1
+
+
+@njit(cache=True, nogil=True)
+def _centre(position, rows, w, mean, centred, weighted):  # pragma: no cover
+    """centred_k = x_k − mean and weighted_k = w_k·centred_k, as NumPy's ``x - mean``
+    (x as float64) and ``w[:, None] * centred``."""
+    for k in range(rows.shape[0]):
+        i = rows[k]
+        for axis in range(2):
+            c = np.float64(position[i, axis]) - mean[axis]
+            centred[k, axis] = c
+            weighted[k, axis] = w[k] * c
+
+
+@njit(cache=True, nogil=True)
+def _backing_rows(choice, org_id, rows):  # pragma: no cover
+    """Fill ``rows`` with the voters whose choice is ``org_id``, ascending; return how many."""
+    m = 0
+    for i in range(choice.shape[0]):
+        if choice[i] == org_id:
+            if m < rows.shape[0]:
+                rows[m] = i
+            m += 1
+    return m
+
+
+def _supporters(choice: np.ndarray, org_id: int) -> np.ndarray:
+    """``np.flatnonzero(choice == org_id)`` as int32 (half its memory; voter rows < 2³¹)."""
+    if len(choice) >= 2**31:
+        return np.flatnonzero(choice == org_id)
+    count = _backing_rows(choice, org_id, np.empty(0, dtype=np.int32))
+    rows = np.empty(count, dtype=np.int32)
+    _backing_rows(choice, org_id, rows)
+    return rows
+
+
+def _weights_of(weight: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """``weight[rows]`` as float64; a broadcast column (equal weights) stays a broadcast."""
+    if weight.ndim == 1 and weight.strides[0] == 0 and len(weight):
+        return np.broadcast_to(np.float64(weight[0]), (len(rows),))
+    return weight[rows].astype(np.float64)
 
 
 def two_means(points: np.ndarray, weights: np.ndarray) -> np.ndarray:
@@ -104,28 +148,37 @@ def two_means(points: np.ndarray, weights: np.ndarray) -> np.ndarray:
     >>> two_means(np.array([[0.0, 0], [0.1, 0], [1, 0], [1.1, 0]]), np.ones(4)).tolist()
     [0, 0, 1, 1]
     """
-    # ``points`` stay float32: every product and difference with a float64 operand is
+    rows = np.arange(len(points), dtype=np.int64)
+    return _two_means(points, rows, weights.astype(np.float64, copy=False))
+
+
+def _two_means(position: np.ndarray, rows: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """:func:`two_means` of the voters ``rows`` (positions read in place, weights ``w``)."""
+    # Positions stay float32: every product and difference with a float64 operand is
     # that of ``points.astype(np.float64)``, and the kernels convert each coordinate.
-    x = points
-    w = weights.astype(np.float64, copy=False)
     total = w.sum()
-    mean = (w[:, None] * x).sum(axis=0) / total
-    centred = x - mean
-    cov = (w[:, None] * centred).T @ centred / total
-    del centred
+    labels = np.zeros(len(rows), dtype=np.int8)
+    sums = np.zeros((2, 2))
+    _side_sums(position, rows, w, labels, sums)  # every label 0: Σ w·x
+    mean = sums[0] / total
+    # The covariance is the one voter-sized product left to BLAS (its summation order is
+    # the library's), so its two operands are made exactly as NumPy makes them.
+    centred = np.empty((len(rows), 2))
+    weighted = np.empty((len(rows), 2))
+    _centre(position, rows, w, mean, centred, weighted)
+    cov = weighted.T @ centred / total
+    del centred, weighted
     values, vectors = np.linalg.eigh(cov)
     axis = vectors[:, -1] * math.sqrt(max(values[-1], 1e-12))
     if axis[np.argmax(np.abs(axis))] < 0:
         axis = -axis  # a fixed orientation, so labels do not depend on eigh's sign
     centres = np.stack([mean - axis, mean + axis])
-    labels = np.zeros(len(x), dtype=np.int8)
-    new = np.empty(len(x), dtype=np.int8)
-    sums = np.zeros((2, 2))
+    new = np.empty(len(rows), dtype=np.int8)
     for _ in range(_LLOYD_ROUNDS):
-        zeros, ones = _assign(x, centres, new)
+        zeros, ones = _assign(position, rows, centres, new)
         if zeros or ones:
             break
-        _side_sums(x, w, new, sums)
+        _side_sums(position, rows, w, new, sums)
         for side in (0, 1):
             centres[side] = sums[side] / w[new == side].sum()
         if np.array_equal(new, labels):
@@ -187,18 +240,18 @@ def _rival(world: World, org: Organisation, far_side_mean: np.ndarray) -> int:
 def _split(world: World, org: Organisation, rng: np.random.Generator, date: Month) -> Event | None:
     table = world.organisations
     voters = world.voters
-    rows = np.flatnonzero(table.choice == org.id)
+    # Nothing of the voters' size is copied but the covariance's two operands (peak
+    # memory); positions are read in place.
+    rows = _supporters(table.choice, org.id)
     if len(rows) < 2:
         return None
-    points = voters.position[rows]
-    weights = voters.weight[rows].astype(np.float64)
-    labels = two_means(points, weights)
+    weights = _weights_of(voters.weight, rows)
+    labels = _two_means(voters.position, rows, weights)
     if labels.min() == labels.max():
         return None
-    means = [
-        (weights[labels == s, None] * points[labels == s]).sum(axis=0) / weights[labels == s].sum()
-        for s in (0, 1)
-    ]
+    sums = np.zeros((2, 2))
+    _side_sums(voters.position, rows, weights, labels, sums)
+    means = [sums[s] / weights[labels == s].sum() for s in (0, 1)]
     gaps = [float(np.hypot(*(m - org.position))) for m in means]
     leaving = 1 if gaps[1] > gaps[0] else 0
     rival = _rival(world, org, means[leaving])

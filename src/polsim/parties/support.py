@@ -45,7 +45,7 @@ from polsim.engine.events import Event
 from polsim.parties.organisations import Organisation, Organisations
 from polsim.scenario.schema import PartyParameters
 from polsim.world.polity import World
-from polsim.world.voters import NO_ORGANISATION, Voters
+from polsim.world.voters import NO_ORGANISATION, ORGANISATION_CODE, Voters
 
 __all__ = [
     "CHUNK_VOTERS",
@@ -491,7 +491,7 @@ def update_support(world: World, rng: np.random.Generator, date: Month) -> list[
     voters = world.voters
     n = len(voters)
     if len(table.choice) != n:
-        table.choice = np.full(n, -1, dtype=np.int32)
+        table.choice = np.full(n, -1, dtype=ORGANISATION_CODE)
         table.misery = np.zeros(n, dtype=np.float32)
     alive = table.alive()
     arrays = organisation_arrays(alive, params)

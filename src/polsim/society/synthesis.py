@@ -25,7 +25,7 @@ import numpy as np
 
 from polsim.errors import ScenarioError
 from polsim.scenario.schema import ZHUZES, Distribution, IdealPointGroup, Population, Scenario
-from polsim.world.voters import NO_ORGANISATION, NO_ZHUZ, Voters
+from polsim.world.voters import NO_ORGANISATION, NO_ZHUZ, ORGANISATION_CODE, Voters
 
 __all__ = ["PopulationTable", "draw", "population_table", "rake", "synthesise_voters"]
 
@@ -286,7 +286,7 @@ def synthesise_voters(scenario: Scenario, n_voters: int, rng: np.random.Generato
         hardship=columns["base_hardship"].copy(),
         grievance=np.zeros(n_voters, np.float32),
         active=np.zeros(n_voters, bool),
-        attachment=np.full(n_voters, NO_ORGANISATION, np.int32),
+        attachment=np.full(n_voters, NO_ORGANISATION, ORGANISATION_CODE),
         oblast_bounds=bounds.astype(np.int64),
         **columns,
     )

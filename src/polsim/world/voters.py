@@ -12,12 +12,17 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
-__all__ = ["NO_ORGANISATION", "NO_ZHUZ", "Voters"]
+__all__ = ["MAX_ORGANISATIONS", "NO_ORGANISATION", "NO_ZHUZ", "ORGANISATION_CODE", "Voters"]
 
 #: Zhuz code of a voter who belongs to none (every non-Kazakh).
 NO_ZHUZ = -1
 #: Attachment code of a voter attached to no organisation.
 NO_ORGANISATION = -1
+#: Integer type of a per-voter organisation code (attachment; the party system's choice):
+#: a run founds hundreds of organisations, and two bytes a voter are 20 MB at 10M voters.
+ORGANISATION_CODE = np.int16
+#: Organisations a run may found, so that every id fits :data:`ORGANISATION_CODE`.
+MAX_ORGANISATIONS = int(np.iinfo(ORGANISATION_CODE).max)
 
 
 @dataclass
@@ -46,7 +51,7 @@ class Voters:
         R, T and b of the mobilisation rule.
     active : bool
         Publicly active this month.
-    attachment : int32
+    attachment : int16 (:data:`ORGANISATION_CODE`)
         Organisation the voter identifies with, or :data:`NO_ORGANISATION`.
     """
 
