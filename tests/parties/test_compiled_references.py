@@ -1,6 +1,8 @@
 """Compiled passes in the party mechanisms agree with their NumPy references."""
 
 import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from polsim.parties.founding import _first_above, _pull_sum, _weighted_voter_numpy
 
@@ -86,3 +88,22 @@ def test_split_two_means_reads_supporters_in_place():
         assert np.array_equal(w, weight[rows].astype(np.float64))
         labels = _two_means(position, rows, w)
         assert np.array_equal(labels, two_means(position[rows], weight[rows].astype(np.float64)))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    n=st.integers(0, 2_000),
+    share=st.floats(0.0, 1.0),
+    equal=st.booleans(),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_side_weight_is_numpys_masked_sum(n, share, equal, seed):
+    """The split's side weights are ``w[labels == side].sum()`` bit for bit (pairwise
+    summation over the masked rows), for equal (broadcast) and unequal weights."""
+    from polsim.parties.splits import _side_weight
+
+    rng = np.random.default_rng(seed)
+    labels = (rng.random(n) < share).astype(np.int8)
+    w = np.broadcast_to(np.float64(0.37), (n,)) if equal else rng.uniform(0.1, 3.0, n)
+    for side in (0, 1):
+        assert _side_weight(w, labels, side) == w[labels == side].sum()

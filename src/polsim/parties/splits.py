@@ -98,15 +98,73 @@ def _side_sums(position, rows, w, labels, out):  # pragma: no cover
 
 
 @njit(cache=True, nogil=True)
-def _centre(position, rows, w, mean, centred, weighted):  # pragma: no cover
-    """centred_k = x_k − mean and weighted_k = w_k·centred_k, as NumPy's ``x - mean``
-    (x as float64) and ``w[:, None] * centred``."""
+def _covariance_sums(position, rows, w, mean, out):  # pragma: no cover
+    """out[a, b] = Σ_k (w_k·c_ka)·c_kb, c_k = x_k − mean, summed in row order.
+
+    Written out rather than left to BLAS, whose blocking and fused multiply-adds depend
+    on the library and the machine: the same bits everywhere, and no voter-sized array.
+    """
+    out[:, :] = 0.0
     for k in range(rows.shape[0]):
         i = rows[k]
-        for axis in range(2):
-            c = np.float64(position[i, axis]) - mean[axis]
-            centred[k, axis] = c
-            weighted[k, axis] = w[k] * c
+        c0 = np.float64(position[i, 0]) - mean[0]
+        c1 = np.float64(position[i, 1]) - mean[1]
+        p0 = w[k] * c0
+        p1 = w[k] * c1
+        out[0, 0] += p0 * c0
+        out[0, 1] += p0 * c1
+        out[1, 0] += p1 * c0
+        out[1, 1] += p1 * c1
+
+
+@njit(cache=True, nogil=True)
+def _next_on_side(w, labels, side, cursor):  # pragma: no cover
+    """The weight of the next row (from ``cursor[0]``) labelled ``side``; moves past it."""
+    k = cursor[0]
+    while labels[k] != side:
+        k += 1
+    cursor[0] = k + 1
+    return w[k]
+
+
+@njit(cache=True, nogil=True)
+def _side_pairwise(w, labels, side, n, cursor):  # pragma: no cover
+    """Σ of the next ``n`` weights labelled ``side`` by NumPy's pairwise summation (the
+    order of ``w[labels == side].sum()``: blocks of at most 128 summed with eight
+    accumulators, halves split at multiples of 8), without the masked copy."""
+    if n < 8:
+        res = 0.0
+        for _ in range(n):
+            res += _next_on_side(w, labels, side, cursor)
+        return res
+    if n <= 128:
+        r = np.empty(8)
+        for t in range(8):
+            r[t] = _next_on_side(w, labels, side, cursor)
+        i = 8
+        while i < n - (n % 8):
+            for t in range(8):
+                r[t] += _next_on_side(w, labels, side, cursor)
+            i += 8
+        res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]))
+        while i < n:
+            res += _next_on_side(w, labels, side, cursor)
+            i += 1
+        return res
+    half = n // 2
+    half -= half % 8
+    first = _side_pairwise(w, labels, side, half, cursor)
+    second = _side_pairwise(w, labels, side, n - half, cursor)
+    return first + second
+
+
+@njit(cache=True, nogil=True)
+def _side_weight(w, labels, side):  # pragma: no cover
+    """``w[labels == side].sum()``, the same bits, without voter-sized arrays."""
+    n = 0
+    for k in range(labels.shape[0]):
+        n += labels[k] == side
+    return _side_pairwise(w, labels, side, n, np.zeros(1, dtype=np.int64))
 
 
 @njit(cache=True, nogil=True)
@@ -161,13 +219,9 @@ def _two_means(position: np.ndarray, rows: np.ndarray, w: np.ndarray) -> np.ndar
     sums = np.zeros((2, 2))
     _side_sums(position, rows, w, labels, sums)  # every label 0: Σ w·x
     mean = sums[0] / total
-    # The covariance is the one voter-sized product left to BLAS (its summation order is
-    # the library's), so its two operands are made exactly as NumPy makes them.
-    centred = np.empty((len(rows), 2))
-    weighted = np.empty((len(rows), 2))
-    _centre(position, rows, w, mean, centred, weighted)
-    cov = weighted.T @ centred / total
-    del centred, weighted
+    cov = np.empty((2, 2))
+    _covariance_sums(position, rows, w, mean, cov)
+    cov /= total
     values, vectors = np.linalg.eigh(cov)
     axis = vectors[:, -1] * math.sqrt(max(values[-1], 1e-12))
     if axis[np.argmax(np.abs(axis))] < 0:
@@ -180,7 +234,7 @@ def _two_means(position: np.ndarray, rows: np.ndarray, w: np.ndarray) -> np.ndar
             break
         _side_sums(position, rows, w, new, sums)
         for side in (0, 1):
-            centres[side] = sums[side] / w[new == side].sum()
+            centres[side] = sums[side] / _side_weight(w, new, side)
         if np.array_equal(new, labels):
             break
         labels, new = new, labels
@@ -202,7 +256,12 @@ def two_means_reference(points: np.ndarray, weights: np.ndarray) -> np.ndarray:
     w = weights.astype(np.float64)
     mean = (w[:, None] * x).sum(axis=0) / w.sum()
     centred = x - mean
-    cov = (w[:, None] * centred).T @ centred / w.sum()
+    weighted = w[:, None] * centred
+    # Σ_k weighted_ka·centred_kb summed in row order (a running sum, as the kernel does).
+    cov = (
+        np.array([[np.cumsum(weighted[:, a] * centred[:, b])[-1] for b in (0, 1)] for a in (0, 1)])
+        / w.sum()
+    )
     values, vectors = np.linalg.eigh(cov)
     axis = vectors[:, -1] * math.sqrt(max(values[-1], 1e-12))
     if axis[np.argmax(np.abs(axis))] < 0:
