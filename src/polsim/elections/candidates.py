@@ -440,12 +440,31 @@ def nominate_national(
 def nominate_state_list(
     world: World, count: int, params: ElectionParameters, rng: np.random.Generator
 ) -> list[Nominee]:
-    """The head of state's list: ``count`` endorsed nominees (district code -1)."""
+    """The head of state's list: ``count`` endorsed nominees (district code -1).
+
+    Each nominee is :func:`_regime_pick`'s draw from the whole electorate, with the same
+    random numbers in the same order; the picks are kept as ranks (the k-th voter, the
+    k-th titular voter) and found in one compiled pass, so no voter-sized index array
+    is made.
+    """
     voters = world.voters
-    everyone = np.arange(len(voters))
+    n = len(voters)
     kazakh = _kazakh_code(world)
-    titular = np.flatnonzero(voters.ethnicity == kazakh) if kazakh != NO_CODE else everyone[:0]
-    pick = [_regime_pick(world, everyone, params, rng, titular) for _ in range(count)]
+    n_titular = _count_group(voters.ethnicity, kazakh) if kazakh != NO_CODE else 0
+    titular_pick = np.zeros(count, dtype=np.bool_)
+    rank = np.zeros(count, dtype=np.int64)
+    for k in range(count):
+        if kazakh != NO_CODE and rng.random() < params.titular_preference and n_titular:
+            titular_pick[k] = True
+            rank[k] = min(int(rng.random() * n_titular), n_titular - 1)
+        else:
+            rank[k] = min(int(rng.random() * n), n - 1)
+    pick = rank.copy()
+    if titular_pick.any():
+        wanted = np.unique(rank[titular_pick])
+        found = np.empty(len(wanted), dtype=np.int64)
+        _group_rows_at_ranks(voters.ethnicity, kazakh, wanted, found)
+        pick[titular_pick] = found[np.searchsorted(wanted, rank[titular_pick])]
     return [
         Nominee(
             -1,
@@ -458,8 +477,33 @@ def nominate_state_list(
             True,
             "president",
         )
-        for k, v in enumerate(pick)
+        for k, v in enumerate(pick.tolist())
     ]
+
+
+@njit(cache=True, nogil=True)
+def _count_group(ethnicity, code):  # pragma: no cover
+    """Voters of the ethnic group ``code``."""
+    n = 0
+    for i in range(ethnicity.shape[0]):
+        n += ethnicity[i] == code
+    return n
+
+
+@njit(cache=True, nogil=True)
+def _group_rows_at_ranks(ethnicity, code, ranks, out):  # pragma: no cover
+    """out[j] = the row of the ``ranks[j]``-th voter of group ``code`` (0-based, stored
+    order); ``ranks`` ascending and distinct."""
+    j = 0
+    seen = 0
+    for i in range(ethnicity.shape[0]):
+        if j >= ranks.shape[0]:
+            break
+        if ethnicity[i] == code:
+            if ranks[j] == seen:
+                out[j] = i
+                j += 1
+            seen += 1
 
 
 def registration_filter(
