@@ -59,7 +59,7 @@ class Districting:
     ----------
     district : int16 or int32, one per voter (stored order)
         District code of each voter, 0..n_districts-1.
-    unit : int32, one per voter
+    unit : int16 or int32, one per voter
         Polling unit code of each voter, 0..n_units-1; unit codes run district by
         district, so a district's units are consecutive.
     seats_by_oblast : int64, (n_oblasts,)
@@ -243,10 +243,9 @@ def draw_districts(
     first_unit = np.concatenate(([0], np.cumsum(units_per_district)[:-1]))
     unit_ordered = first_unit[district_ordered] + unit_local
     n_units = int(units_per_district.sum())
-    dtype = np.int16 if n_districts < np.iinfo(np.int16).max else np.int32
-    district = np.empty(len(weight), dtype=dtype)
+    district = np.empty(len(weight), dtype=_code_type(n_districts))
     district[order] = district_ordered
-    unit = np.empty(len(weight), dtype=np.int32)
+    unit = np.empty(len(weight), dtype=_code_type(n_units))
     unit[order] = unit_ordered
     return Districting(
         district=district,
@@ -312,6 +311,11 @@ def _equal_weight_pass(
                 unit[i] = first_unit[d] + (units[d] * q) // max(sizes[d], 1)
 
 
+def _code_type(count: int) -> type:
+    """The smallest code type for ``count`` districts or units (int16, else int32)."""
+    return np.int16 if count < np.iinfo(np.int16).max else np.int32
+
+
 def _equal_weight_districts(
     weight: np.ndarray,
     urban: np.ndarray,
@@ -328,14 +332,13 @@ def _equal_weight_districts(
     n_oblasts = len(bounds) - 1
     n_districts = int(seats_by_oblast.sum())
     first_district = np.concatenate(([0], np.cumsum(seats_by_oblast)[:-1])).astype(np.int64)
-    dtype = np.int16 if n_districts < np.iinfo(np.int16).max else np.int32
-    district = np.empty(len(weight), dtype=dtype)
-    unit = np.empty(len(weight), dtype=np.int32)
+    district = np.empty(len(weight), dtype=_code_type(n_districts))
     urban = np.asarray(urban, dtype=np.bool_)
     none = np.zeros(0, np.int64)
     _equal_weight_pass(
-        urban, bounds, seats_by_oblast, first_district, none, none, none, district, unit
-    )
+        urban, bounds, seats_by_oblast, first_district, none, none, none, district,
+        np.zeros(0, dtype=np.int16),  # units are not written in this first pass
+    )  # fmt: skip
     district_size = bincount(district, minlength=n_districts)
     district_weight = bincount(district, weights=weight, minlength=n_districts)
     units_per_district = np.clip(
@@ -343,6 +346,7 @@ def _equal_weight_districts(
     )
     units_per_district = np.minimum(units_per_district, np.maximum(district_size, 1))
     first_unit = np.concatenate(([0], np.cumsum(units_per_district)[:-1])).astype(np.int64)
+    unit = np.empty(len(weight), dtype=_code_type(int(units_per_district.sum())))
     _equal_weight_pass(
         urban, bounds, seats_by_oblast, first_district, district_size.astype(np.int64),
         units_per_district, first_unit, district, unit,
