@@ -36,7 +36,7 @@ from polsim.parties.support import update_support
 from polsim.scenario import load_scenario
 from polsim.scenario.schema import ElitesParameters, PartyParameters
 from polsim.world.polity import RegimeState, SocietyState, World
-from polsim.world.voters import Voters
+from polsim.world.voters import ORGANISATION_CODE, Voters
 
 __all__ = ["measure"]
 
@@ -129,18 +129,16 @@ def polsim_world(positions: np.ndarray, starts: np.ndarray) -> World:
         weight=np.ones(n, np.float32),
         ethnicity=np.zeros(n, np.int8),
         zhuz=np.full(n, -1, np.int8),
-        oblast=np.zeros(n, np.int8),
         urban=np.zeros(n, bool),
         position=np.ascontiguousarray(positions, dtype=np.float32),
         base_hardship=f32,
         shock_sensitivity=f32,
-        hardship=f32,
-        grievance=f32,
         risk_aversion=f32,
         activation_threshold=f32,
         bandwagon_threshold=f32,
         active=np.zeros(n, bool),
-        attachment=np.full(n, -1, np.int32),
+        backs_coopted=np.zeros(n, bool),
+        attachment=np.full(n, -1, ORGANISATION_CODE),
         oblast_bounds=np.array([0, n]),
     )
     toy = load_scenario("toy-polity")

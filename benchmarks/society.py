@@ -23,20 +23,18 @@ from polsim.engine.streams import RandomStreams
 from polsim.scenario import load_scenario
 
 SOCIETY = [m for m in MONTHLY_MECHANISMS if m.name.startswith("society.")]
-#: Voter columns the society step reads or writes.
+#: Voter columns the society step reads or writes (hardship and grievance are worked out
+#: from these on the fly; the weight is one shared value).
 TOUCHED = (
     "base_hardship",
     "shock_sensitivity",
-    "hardship",
     "ethnicity",
     "zhuz",
-    "grievance",
     "risk_aversion",
     "activation_threshold",
     "bandwagon_threshold",
-    "weight",
     "active",
-    "oblast",
+    "backs_coopted",
 )
 
 

@@ -5,8 +5,8 @@ from polsim.engine.calendar import Month
 from polsim.engine.simulation import build_world
 from polsim.engine.streams import RandomStreams
 from polsim.scenario.schema import EconomicSeries
-from polsim.society.grievance import perceived_legitimacy_table, update_grievance
-from polsim.society.hardship import economic_shock, update_hardship
+from polsim.society.grievance import grievance_of, perceived_legitimacy_table, update_grievance
+from polsim.society.hardship import economic_shock, hardship_of, update_hardship
 
 
 def test_shock_interpolates_mid_year_levels():
@@ -27,7 +27,7 @@ def test_hardship_rule_by_hand(toy):
     expected = np.clip(
         v.base_hardship + v.shock_sensitivity * shock - world.regime.efficiency * 0.1, 0, 1
     )
-    assert np.allclose(v.hardship, expected, atol=1e-6)
+    assert np.allclose(hardship_of(world), expected, atol=1e-6)
 
 
 def test_grievance_is_hardship_times_distrust(toy):
@@ -42,4 +42,25 @@ def test_grievance_is_hardship_times_distrust(toy):
     assert table[0, 2] == pytest.approx(0.55)
     assert table[1, 0] == pytest.approx(0.45)
     v = world.voters
-    assert np.allclose(v.grievance, v.hardship * (1 - table[v.ethnicity, v.zhuz + 1]), atol=1e-6)
+    expected = hardship_of(world) * (1 - table[v.ethnicity, v.zhuz + 1])
+    assert np.allclose(grievance_of(world), expected, atol=1e-6)
+
+
+def test_before_the_first_step_hardship_is_base_and_grievance_zero(toy):
+    """Nothing is held: a synthesised world reads H = H0 and G = 0, as synthesis set them."""
+    world = build_world(toy, 2000, RandomStreams(0))
+    assert np.array_equal(hardship_of(world), world.voters.base_hardship)
+    assert not grievance_of(world).any()
+
+
+def test_grievance_is_fixed_at_its_step(kazakhstan):
+    """G read later in the month is the step's: legitimacy and backing move after it."""
+    world = build_world(kazakhstan, 3000, RandomStreams(1))
+    update_hardship(world, np.random.default_rng(0), Month(1993, 1))
+    update_grievance(world, np.random.default_rng(0), Month(1993, 1))
+    before = grievance_of(world)
+    world.regime.legitimacy *= 0.5
+    world.regime.efficiency = 0.0
+    world.organisations.choice[:] = 0
+    assert np.array_equal(grievance_of(world), before)
+    assert np.array_equal(grievance_of(world, slice(100, 200)), before[100:200])

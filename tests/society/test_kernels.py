@@ -11,8 +11,13 @@ from polsim.engine.calendar import Month
 from polsim.engine.schedule import MONTHLY_MECHANISMS
 from polsim.engine.simulation import Simulation
 from polsim.society.aggregates import summarise_society, summarise_society_reference
-from polsim.society.grievance import grievance_reference, update_grievance
-from polsim.society.hardship import economic_shock, hardship_reference, update_hardship
+from polsim.society.grievance import grievance_of, grievance_reference, update_grievance
+from polsim.society.hardship import (
+    economic_shock,
+    hardship_of,
+    hardship_reference,
+    update_hardship,
+)
 from polsim.society.mobilisation import mobilise, mobilise_reference
 
 
@@ -38,7 +43,10 @@ def test_hardship_kernel_matches_numpy(worlds):
         shock = economic_shock(world.scenario.economy, world.date)
         relief = world.regime.efficiency * world.scenario.society.hardship.relief
         expected = hardship_reference(world.voters, shock, relief)
-        assert np.array_equal(world.voters.hardship, expected)
+        assert np.array_equal(hardship_of(world), expected)
+        # Chunks read what the whole reads.
+        rows = slice(len(world.voters) // 3, len(world.voters) // 2)
+        assert np.array_equal(hardship_of(world, rows), expected[rows])
 
 
 def test_grievance_kernel_matches_numpy(worlds):
@@ -46,7 +54,9 @@ def test_grievance_kernel_matches_numpy(worlds):
     for world in worlds:
         expected = grievance_reference(world)
         update_grievance(world, np.random.default_rng(0), world.date)
-        assert np.array_equal(world.voters.grievance, expected)
+        assert np.array_equal(grievance_of(world), expected)
+        rows = slice(len(world.voters) // 3, len(world.voters) // 2)
+        assert np.array_equal(grievance_of(world, rows), expected[rows])
         flags = [o.coopted and o.alive for o in world.organisations.records]
         choice = world.organisations.choice
         coopted_backers += int(np.isin(choice, np.flatnonzero(flags)).sum())

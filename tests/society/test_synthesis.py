@@ -56,7 +56,7 @@ def test_synthetic_voters_match_margins_within_sampling_error(kazakhstan, seed):
     n = 200_000
     voters = synthesise_voters(kazakhstan, n, RandomStreams(seed).get("society.synthesis"))
     shares = population_table(kazakhstan).shares
-    for axis_keep, codes in ((0, voters.oblast), (1, voters.ethnicity)):
+    for axis_keep, codes in ((0, voters.oblast_codes()), (1, voters.ethnicity)):
         expected = shares.sum(axis=tuple(a for a in range(3) if a != axis_keep)) * n
         observed = np.bincount(codes, minlength=len(expected))
         assert chisquare(observed, expected).pvalue > 0.001
@@ -67,10 +67,16 @@ def test_synthetic_voters_match_margins_within_sampling_error(kazakhstan, seed):
 def test_voters_are_sorted_by_oblast_then_bandwagon_threshold(toy):
     """Each oblast is one slice, its bandwagon thresholds ascending."""
     voters = synthesise_voters(toy, 5000, np.random.default_rng(0))
+    bounds = voters.oblast_bounds
+    assert bounds[0] == 0 and bounds[-1] == len(voters) and np.all(np.diff(bounds) >= 0)
     for o in range(voters.n_oblasts):
         rows = voters.oblast_slice(o)
-        assert np.all(voters.oblast[rows] == o)
+        assert np.all(voters.oblast_codes(rows) == o)
         assert np.all(np.diff(voters.bandwagon_threshold[rows]) >= 0)
+    # A voter's oblast is its slice; codes read for any chunk are those of the whole.
+    codes = voters.oblast_codes()
+    for rows in (slice(0, 1234), slice(1234, 4321), slice(4321, None), slice(5000, 9000)):
+        assert np.array_equal(voters.oblast_codes(rows), codes[rows])
     assert voters.weight.sum() == pytest.approx(toy.population.electorate.value, rel=1e-5)
 
 

@@ -66,7 +66,8 @@ def test_compiled_bloc_table_matches_numpy_reference():
     oblast = np.sort(rng.integers(0, n_oblasts, n)).astype(np.int8)
     weight = (rng.random(n) * 2).astype(np.float32)
     bloc = rng.integers(0, n_cols, n_orgs).astype(np.int64)
+    bounds = np.searchsorted(oblast, np.arange(n_oblasts + 1))  # voters sorted by oblast
     table = np.zeros(n_oblasts * n_cols)
-    _bloc_table(choice, oblast, weight, bloc, n_cols, table)
+    _bloc_table(choice, bounds, weight, bloc, n_cols, table)
     expected = _bloc_table_numpy(choice, oblast, weight, bloc, n_cols, n_oblasts * n_cols)
     assert np.array_equal(table, expected)

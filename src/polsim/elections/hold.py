@@ -89,7 +89,8 @@ from polsim.engine.events import (
 from polsim.errors import ScenarioError
 from polsim.parties.organisations import base_groups
 from polsim.scenario.schema import ZHUZES, ScheduledElection
-from polsim.society.grievance import perceived_legitimacy_table
+from polsim.society.grievance import grievance_of, perceived_legitimacy_table
+from polsim.society.hardship import hardship_of
 from polsim.world.polity import World
 
 if TYPE_CHECKING:
@@ -233,8 +234,9 @@ def _ballot(world: World, districting: Districting, district: np.ndarray | None 
         zhuz=voters.zhuz,
         attachment=RowsColumn(len(voters), functools.partial(ballot_attachment_rows, world)),
         urban=voters.urban,
-        hardship=voters.hardship,
-        grievance=voters.grievance,
+        # H and G as the month's society steps fixed them, derived per chunk.
+        hardship=RowsColumn(len(voters), functools.partial(hardship_of, world)),
+        grievance=RowsColumn(len(voters), functools.partial(grievance_of, world)),
         legitimacy=RowsColumn(
             len(voters), functools.partial(_group_legitimacy, legitimacy, voters)
         ),

@@ -8,6 +8,8 @@ import numpy as np
 
 from polsim.engine.calendar import Month
 from polsim.engine.events import Event
+from polsim.society.grievance import society_inputs, stored_grievance_reference
+from polsim.society.hardship import hardship_reference
 from polsim.society.kernels import cell_sums_kernel
 from polsim.world.polity import World
 
@@ -25,8 +27,8 @@ def summarise_society(world: World, rng: np.random.Generator, date: Month) -> li
     n_groups = len(world.ethnic_groups)
     sums = np.zeros((4, voters.n_oblasts * n_groups))
     cell_sums_kernel(
-        voters.oblast, voters.ethnicity, voters.weight, voters.hardship, voters.grievance,
-        voters.active, n_groups, sums,
+        voters.oblast_bounds, voters.weight, society_inputs(world), voters.active, n_groups,
+        sums,
     )  # fmt: skip
     shape = (voters.n_oblasts, n_groups)
     society = world.society
@@ -40,7 +42,7 @@ def summarise_society_reference(world: World, rng: np.random.Generator, date: Mo
     """NumPy reference of :func:`summarise_society` (one bincount per quantity)."""
     voters = world.voters
     n_groups = len(world.ethnic_groups)
-    cell = voters.oblast.astype(np.int32) * n_groups + voters.ethnicity
+    cell = voters.oblast_codes().astype(np.int32) * n_groups + voters.ethnicity
     size = voters.n_oblasts * n_groups
     shape = (voters.n_oblasts, n_groups)
     weight = voters.weight
@@ -50,9 +52,17 @@ def summarise_society_reference(world: World, rng: np.random.Generator, date: Mo
         return np.bincount(cell, weights=w, minlength=size).reshape(shape)
 
     society = world.society
+    hardship = hardship_reference(
+        voters,
+        society.shock,
+        society.relief,
+        society.hardship_floor,
+        society.hardship_ceiling,
+    )
+    grievance = stored_grievance_reference(world)
     society.people = by_cell(None)
-    society.hardship = by_cell(voters.hardship)
-    society.grievance = by_cell(voters.grievance)
+    society.hardship = by_cell(hardship)
+    society.grievance = by_cell(grievance)
     society.active = by_cell(voters.active)
     return []
 

@@ -11,6 +11,13 @@ legitimate by ``cooptation_legitimacy``: co-optation buys representation, and wi
 acceptance (Gandhi & Przeworski 2006). The voter's organisation is last month's.
 
 Grievance follows Epstein's civil-violence model, ``G_i = H_i·(1 − L_i)``.
+
+G is not held per voter. The monthly step fixes what the rule needs that changes later
+in the month: the factor ``1 − L_i`` by group (legitimacy and the president's zhuz move
+after it) and, per voter, whether it backs a co-opted organisation (the party system
+rewrites its backing after it). Every reader derives G for the voters it reads
+(:func:`grievance_of`; the compiled passes call the same
+:func:`~polsim.society.kernels.voter_grievance`).
 """
 
 from __future__ import annotations
@@ -20,15 +27,20 @@ import numpy as np
 from polsim.engine.calendar import Month
 from polsim.engine.events import Event
 from polsim.scenario.schema import ZHUZES
-from polsim.society.kernels import grievance_kernel
+from polsim.society.hardship import hardship_reference, hardship_rule
+from polsim.society.kernels import coopted_backers_kernel, grievance_kernel
 from polsim.world.polity import World
 from polsim.world.voters import NO_ZHUZ
 
 __all__ = [
     "backs_organisation",
+    "grievance_factor_table",
+    "grievance_of",
     "grievance_reference",
     "organisation_flags",
     "perceived_legitimacy_table",
+    "society_inputs",
+    "stored_grievance_reference",
     "update_grievance",
 ]
 
@@ -47,22 +59,64 @@ def perceived_legitimacy_table(world: World) -> np.ndarray:
 
 
 def update_grievance(world: World, rng: np.random.Generator, date: Month) -> list[Event]:
-    """Set every voter's grievance G = H·(1 − L_i) for this month (one compiled pass)."""
-    voters = world.voters
+    """Fix this month's grievance rule G = H·(1 − L_i): the factor table, and who backs a
+    co-opted organisation (one compiled pass); G is derived where it is read."""
     distrust = (1.0 - perceived_legitimacy_table(world)).astype(np.float32)
     bonus = world.scenario.society.cooptation_legitimacy
+    world.society.grievance_factor = grievance_factor_table(distrust, bonus)
     coopted = organisation_flags(world, coopted=True) if bonus > 0 else np.zeros(0, bool)
-    grievance_kernel(
-        voters.hardship,
-        voters.ethnicity,
-        voters.zhuz,
-        distrust,
+    coopted_backers_kernel(
         world.organisations.choice if len(coopted) else np.zeros(0, np.int32),
         coopted,
-        np.float32(bonus),
-        voters.grievance,
+        world.voters.backs_coopted,
     )
     return []
+
+
+def grievance_factor_table(distrust: np.ndarray, bonus: float) -> np.ndarray:
+    """G/H by ``[ethnicity, zhuz + 1, backs a co-opted organisation]`` (float32).
+
+    ``distrust`` is ``1 − L_i`` by group (float32); a backer of a co-opted organisation
+    sees legitimacy raised by ``bonus``, to at most 1.
+    """
+    one = np.float32(1.0)
+    factor = np.empty((*distrust.shape, 2), np.float32)
+    factor[..., 0] = distrust
+    factor[..., 1] = one - np.minimum(one, (one - distrust) + np.float32(bonus))
+    return factor
+
+
+def society_inputs(world: World, rows: slice = slice(None)) -> tuple:
+    """What the compiled passes read to derive H and G of the voters in ``rows``
+    (:func:`~polsim.society.kernels.voter_grievance`): their held columns, this month's
+    factor table (flattened) and the hardship rule's float32 scalars."""
+    voters = world.voters
+    return (
+        voters.base_hardship[rows],
+        voters.shock_sensitivity[rows],
+        voters.ethnicity[rows],
+        voters.zhuz[rows],
+        voters.backs_coopted[rows],
+        np.ascontiguousarray(_grievance_factor(world), dtype=np.float32).ravel(),
+        *hardship_rule(world.society),
+    )
+
+
+def _grievance_factor(world: World) -> np.ndarray:
+    """This month's factor table; before the first grievance step, zeros: G = 0 (as
+    synthesised)."""
+    factor = world.society.grievance_factor
+    if factor.shape[0] != len(world.ethnic_groups):
+        factor = np.zeros((len(world.ethnic_groups), len(ZHUZES) + 1, 2), np.float32)
+    return factor
+
+
+def grievance_of(world: World, rows: slice = slice(None)) -> np.ndarray:
+    """G (float32) of the voters in ``rows`` this month (one compiled pass)."""
+    inputs = society_inputs(world, rows)
+    out = np.empty(len(inputs[0]), np.float32)
+    grievance_kernel(inputs, out)
+    return out
 
 
 def organisation_flags(world: World, coopted: bool) -> np.ndarray:
@@ -77,11 +131,14 @@ def organisation_flags(world: World, coopted: bool) -> np.ndarray:
 
 
 def grievance_reference(world: World) -> np.ndarray:
-    """NumPy reference of :func:`update_grievance`: this month's G (not stored)."""
+    """NumPy reference of :func:`update_grievance` then :func:`grievance_of`: the G that
+    this month's rule gives with the current legitimacy and backing (not stored)."""
     voters = world.voters
-    grievance = np.empty_like(voters.hardship)
+    society = world.society
+    hardship = hardship_reference(voters, society.shock, society.relief)
+    grievance = np.empty_like(hardship)
     distrust = (1.0 - perceived_legitimacy_table(world)).astype(np.float32)
-    np.multiply(voters.hardship, distrust[voters.ethnicity, voters.zhuz + 1], out=grievance)
+    np.multiply(hardship, distrust[voters.ethnicity, voters.zhuz + 1], out=grievance)
     bonus = world.scenario.society.cooptation_legitimacy
     if bonus > 0:
         backs_coopted = backs_organisation(world, coopted=True)
@@ -90,8 +147,26 @@ def grievance_reference(world: World) -> np.ndarray:
                 1.0 - distrust[voters.ethnicity[backs_coopted], voters.zhuz[backs_coopted] + 1]
             )
             boosted = np.minimum(1.0, legitimacy + np.float32(bonus))
-            grievance[backs_coopted] = voters.hardship[backs_coopted] * (1.0 - boosted)
+            grievance[backs_coopted] = hardship[backs_coopted] * (1.0 - boosted)
     return grievance
+
+
+def stored_grievance_reference(world: World) -> np.ndarray:
+    """NumPy form of :func:`grievance_of` (all voters): G from the rule the month's step
+    fixed, for the references of the passes that read it."""
+    voters = world.voters
+    society = world.society
+    hardship = hardship_reference(
+        voters,
+        society.shock,
+        society.relief,
+        society.hardship_floor,
+        society.hardship_ceiling,
+    )
+    factor = _grievance_factor(world)
+    return (
+        hardship * factor[voters.ethnicity, voters.zhuz + 1, voters.backs_coopted.astype(np.intp)]
+    )
 
 
 def backs_organisation(world: World, coopted: bool) -> np.ndarray:

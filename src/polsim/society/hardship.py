@@ -5,6 +5,12 @@
 where ``shock(t) = 1 − index(t) / index(base)`` is the fall of output below its base
 year, ``e`` the government's efficiency and ``relief`` the hardship removed per unit of
 efficiency (both from the scenario).
+
+H is not held per voter: the monthly step fixes the rule's scalars (the shock, and the
+relief at this month's efficiency, which changes later in the month) in
+:class:`~polsim.world.polity.SocietyState`, and every reader derives H for the voters
+it reads (:func:`hardship_of`; the compiled passes call the same
+:func:`~polsim.society.kernels.voter_hardship`).
 """
 
 from __future__ import annotations
@@ -15,10 +21,16 @@ from polsim.engine.calendar import Month
 from polsim.engine.events import Event
 from polsim.scenario.schema import EconomicSeries
 from polsim.society.kernels import hardship_kernel
-from polsim.world.polity import World
+from polsim.world.polity import SocietyState, World
 from polsim.world.voters import Voters
 
-__all__ = ["economic_shock", "hardship_reference", "update_hardship"]
+__all__ = [
+    "economic_shock",
+    "hardship_of",
+    "hardship_reference",
+    "hardship_rule",
+    "update_hardship",
+]
 
 
 def economic_shock(series: EconomicSeries, month: Month) -> float:
@@ -42,25 +54,43 @@ def economic_shock(series: EconomicSeries, month: Month) -> float:
 
 
 def update_hardship(world: World, rng: np.random.Generator, date: Month) -> list[Event]:
-    """Set every voter's hardship H for this month."""
+    """Fix this month's hardship rule (shock and relief); H is derived where it is read."""
     shock = economic_shock(world.scenario.economy, date)
-    world.society.shock = shock
+    society = world.society
+    society.shock = shock
     relief = world.regime.efficiency * world.scenario.society.hardship.relief
-    voters = world.voters
-    hardship_kernel(
-        voters.base_hardship,
-        voters.shock_sensitivity,
-        np.float32(shock),
-        np.float32(relief),
-        voters.hardship,
-    )
+    society.relief = relief
+    society.hardship_floor = 0.0
+    society.hardship_ceiling = 1.0
     return []
 
 
-def hardship_reference(voters: Voters, shock: float, relief: float) -> np.ndarray:
+def hardship_rule(society: SocietyState) -> tuple[np.float32, ...]:
+    """The month's hardship scalars as the kernels take them: float32 (shock, relief,
+    floor, ceiling)."""
+    return (
+        np.float32(society.shock),
+        np.float32(society.relief),
+        np.float32(society.hardship_floor),
+        np.float32(society.hardship_ceiling),
+    )
+
+
+def hardship_of(world: World, rows: slice = slice(None)) -> np.ndarray:
+    """H (float32) of the voters in ``rows`` this month (one compiled pass)."""
+    voters = world.voters
+    base = voters.base_hardship[rows]
+    out = np.empty(len(base), np.float32)
+    hardship_kernel(base, voters.shock_sensitivity[rows], *hardship_rule(world.society), out)
+    return out
+
+
+def hardship_reference(
+    voters: Voters, shock: float, relief: float, floor: float = 0.0, ceiling: float = 1.0
+) -> np.ndarray:
     """NumPy reference of the hardship kernel: H for the given shock and relief."""
     hardship = np.multiply(voters.shock_sensitivity, np.float32(shock))
     hardship += voters.base_hardship
     hardship -= np.float32(relief)
-    np.clip(hardship, 0.0, 1.0, out=hardship)
+    np.clip(hardship, np.float32(floor), np.float32(ceiling), out=hardship)
     return hardship

@@ -11,56 +11,97 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from polsim.scenario.schema import ZHUZES
+
 __all__ = [
     "cell_sums_kernel",
+    "coopted_backers_kernel",
     "grievance_kernel",
     "hardship_kernel",
     "mobilisation_kernel",
+    "voter_grievance",
+    "voter_hardship",
 ]
 
 
+# Hardship and grievance are not held per voter: every pass derives them from the held
+# columns and the month's scalars with the functions below (the same float32 operations
+# wherever they are read, so every reader sees the same bits). A pass takes them as one
+# tuple, ``society`` (see polsim.society.grievance.society_inputs): base hardship,
+# shock sensitivity, ethnicity, zhuz, backs_coopted (per voter); the grievance factor
+# table, flattened; and the float32 scalars shock, relief, floor, ceiling.
+
+#: Columns of the grievance factor table per ethnic group: no zhuz, then each zhuz.
+_ZHUZ_COLUMNS = len(ZHUZES) + 1
+
+
 @njit(cache=True, nogil=True)
-def hardship_kernel(base, sensitivity, shock, relief, out):  # pragma: no cover
-    """out = clip(s·shock + H0 − relief, 0, 1), all in float32."""
-    zero = np.float32(0.0)
-    one = np.float32(1.0)
+def hardship_value(sensitivity, base, shock, relief, floor, ceiling):  # pragma: no cover
+    """H = clip(s·shock + H0 − relief, floor, ceiling), all in float32."""
+    h = sensitivity * shock
+    h = h + base
+    h = h - relief
+    if h < floor:
+        h = floor
+    elif h > ceiling:
+        h = ceiling
+    return h
+
+
+@njit(cache=True, nogil=True)
+def voter_hardship(i, society):  # pragma: no cover
+    """H of voter i (MODEL.md §1)."""
+    base, sensitivity, _, _, _, _, shock, relief, floor, ceiling = society
+    return hardship_value(sensitivity[i], base[i], shock, relief, floor, ceiling)
+
+
+@njit(cache=True, nogil=True)
+def voter_grievance(i, society, hardship):  # pragma: no cover
+    """G of voter i, whose H is ``hardship``: H·factor[ethnicity, zhuz + 1, backs_coopted].
+
+    The factor (:func:`polsim.society.grievance.grievance_factor_table`) is the distrust
+    ``1 − L_i`` of the voter's group, or for a backer of a co-opted organisation
+    ``1 − min(1, L_i + bonus)`` (MODEL.md §1).
+    """
+    _, _, ethnicity, zhuz, backs_coopted, factor, _, _, _, _ = society
+    # One flat, non-negative index: no wraparound checks per dimension (speed).
+    cell = (np.int64(ethnicity[i]) * _ZHUZ_COLUMNS + np.int64(zhuz[i]) + 1) * 2
+    return hardship * factor[np.uint64(cell + np.int64(backs_coopted[i]))]
+
+
+@njit(cache=True, nogil=True)
+def hardship_kernel(base, sensitivity, shock, relief, floor, ceiling, out):  # pragma: no cover
+    """out = H of each voter of the (sliced) columns."""
     for i in range(out.shape[0]):
-        h = sensitivity[i] * shock
-        h = h + base[i]
-        h = h - relief
-        if h < zero:
-            h = zero
-        elif h > one:
-            h = one
-        out[i] = h
+        out[i] = hardship_value(sensitivity[i], base[i], shock, relief, floor, ceiling)
 
 
 @njit(cache=True, nogil=True)
-def grievance_kernel(
-    hardship, ethnicity, zhuz, distrust, choice, coopted, bonus, out
-):  # pragma: no cover
-    """G = H·distrust[eth, zhuz + 1]; backers of a co-opted organisation get the bonus.
+def grievance_kernel(society, out):  # pragma: no cover
+    """out = G of each voter of the (sliced) columns."""
+    for i in range(out.shape[0]):
+        out[i] = voter_grievance(i, society, voter_hardship(i, society))
+
+
+@njit(cache=True, nogil=True)
+def coopted_backers_kernel(choice, coopted, out):  # pragma: no cover
+    """out = whether each voter's organisation is co-opted (the grievance step's flag).
 
     ``coopted`` is indexed by organisation id (last entry: none) and is empty when no
     voter can back a co-opted organisation; ``choice`` is the voters' last backing.
     """
-    one = np.float32(1.0)
     none = coopted.shape[0] - 1
     if none < 0:
-        for i in range(out.shape[0]):
-            out[i] = hardship[i] * distrust[ethnicity[i], zhuz[i] + 1]
+        out[:] = False
         return
-    # Branch-free: backers of co-opted organisations come at random.
     for i in range(out.shape[0]):
-        d = distrust[ethnicity[i], zhuz[i] + 1]
         c = choice[i]
-        boosted = min(one, (one - d) + bonus)
-        out[i] = hardship[i] * ((one - boosted) if coopted[c if c >= 0 else none] else d)
+        out[i] = coopted[c if c >= 0 else none]
 
 
 @njit(cache=True, nogil=True)
-def _willing(i, grievance, risk, threshold, repression, choice, organised, discount):
-    net = grievance[i] - risk[i] * repression
+def _willing(i, society, risk, threshold, repression, choice, organised, discount):
+    net = voter_grievance(i, society, voter_hardship(i, society)) - risk[i] * repression
     if net > threshold[i]:
         return True
     if organised.shape[0] > 0:
@@ -72,10 +113,13 @@ def _willing(i, grievance, risk, threshold, repression, choice, organised, disco
 
 @njit(cache=True, nogil=True)
 def mobilisation_kernel(
-    grievance, risk, threshold, bandwagon, weight, active, bounds, totals,
+    society, risk, threshold, bandwagon, weight, active, bounds, totals,
     repression, choice, organised, discount, previous, shares, people, frontier, known,
 ):  # fmt: skip  # pragma: no cover
     """Each oblast's equilibrium active share, and who is active (see mobilise).
+
+    ``society`` is what :func:`voter_grievance` reads (G is derived for the voters
+    read, not held).
 
     ``totals[o]`` is the oblast's weight as the threshold model takes it; ``previous``
     and ``shares`` receive last month's and this month's active share by oblast.
@@ -116,7 +160,7 @@ def mobilisation_kernel(
             # (An unwilling member adds 0.0, which changes no sum, so the share is
             # recomputed only after a willing one: the same values, fewer divisions.)
             while i < hi and np.float64(bandwagon[i]) <= start:
-                if _willing(i, grievance, risk, threshold, repression, choice, organised,
+                if _willing(i, society, risk, threshold, repression, choice, organised,
                             discount):  # fmt: skip
                     w = np.float64(weight[i])
                     cumulative += w
@@ -131,7 +175,7 @@ def mobilisation_kernel(
                 # before it stops the cascade.
                 share = -1.0
                 while i < hi:
-                    if _willing(i, grievance, risk, threshold, repression, choice, organised,
+                    if _willing(i, society, risk, threshold, repression, choice, organised,
                                 discount):  # fmt: skip
                         w = np.float64(weight[i])
                         if w > 0 and np.float64(bandwagon[i]) > max(start, before):
@@ -150,7 +194,7 @@ def mobilisation_kernel(
         cut_end = lo
         while cut_end < hi and bandwagon[cut_end] <= cut:
             active[cut_end] = _willing(
-                cut_end, grievance, risk, threshold, repression, choice, organised, discount
+                cut_end, society, risk, threshold, repression, choice, organised, discount
             )
             cut_end += 1
         for i in range(cut_end, max(cut_end, end)):
@@ -159,13 +203,21 @@ def mobilisation_kernel(
 
 
 @njit(cache=True, nogil=True)
-def cell_sums_kernel(oblast, ethnicity, weight, hardship, grievance, active, n_groups, out):
-    """out[0..3][cell] += w, w·H, w·G, w·active in voter order (as np.bincount)."""
-    for i in range(oblast.shape[0]):
-        cell = np.int64(oblast[i]) * n_groups + ethnicity[i]
-        w = weight[i]
-        out[0, cell] += np.float64(w)
-        out[1, cell] += np.float64(w * hardship[i])
-        out[2, cell] += np.float64(w * grievance[i])
-        if active[i]:
-            out[3, cell] += np.float64(w)
+def cell_sums_kernel(bounds, weight, society, active, n_groups, out):  # pragma: no cover
+    """out[0..3][cell] += w, w·H, w·G, w·active in voter order (as np.bincount).
+
+    Oblast by oblast over ``bounds`` (voters are sorted by oblast); ``society`` is what
+    :func:`voter_grievance` reads.
+    """
+    ethnicity = society[2]
+    for o in range(bounds.shape[0] - 1):
+        for i in range(bounds[o], bounds[o + 1]):
+            cell = np.int64(o) * n_groups + ethnicity[i]
+            w = weight[i]
+            h = voter_hardship(i, society)
+            g = voter_grievance(i, society, h)
+            out[0, cell] += np.float64(w)
+            out[1, cell] += np.float64(w * h)
+            out[2, cell] += np.float64(w * g)
+            if active[i]:
+                out[3, cell] += np.float64(w)

@@ -29,7 +29,12 @@ import numpy as np
 
 from polsim.engine.calendar import Month
 from polsim.engine.events import Event, MobilisationSubsided, MobilisationWave
-from polsim.society.grievance import backs_organisation, organisation_flags
+from polsim.society.grievance import (
+    backs_organisation,
+    organisation_flags,
+    society_inputs,
+    stored_grievance_reference,
+)
 from polsim.society.kernels import mobilisation_kernel
 from polsim.world.polity import World
 
@@ -140,7 +145,7 @@ def mobilise(world: World, rng: np.random.Generator, date: Month) -> list[Event]
         society.active_frontier = np.zeros(voters.n_oblasts, dtype=np.int64)
         society.oblast_totals = oblast_totals(world)
     mobilisation_kernel(
-        voters.grievance, voters.risk_aversion, voters.activation_threshold,
+        society_inputs(world), voters.risk_aversion, voters.activation_threshold,
         voters.bandwagon_threshold, voters.weight, voters.active, voters.oblast_bounds,
         society.oblast_totals, np.float32(world.regime.repression),
         world.organisations.choice if len(organised) else np.zeros(0, np.int32),
@@ -177,12 +182,13 @@ def mobilise_reference(world: World, rng: np.random.Generator, date: Month) -> l
     """NumPy reference of :func:`mobilise` (same results, a test checks)."""
     voters = world.voters
     repression = np.float32(world.regime.repression)
-    willing = voters.grievance - voters.risk_aversion * repression > voters.activation_threshold
+    grievance = stored_grievance_reference(world)
+    willing = grievance - voters.risk_aversion * repression > voters.activation_threshold
     discount = world.scenario.society.mobilisation.organised_discount
     if discount > 0:
         organised = backs_organisation(world, coopted=False)
         willing |= organised & (
-            voters.grievance - voters.risk_aversion * repression
+            grievance - voters.risk_aversion * repression
             > voters.activation_threshold - np.float32(discount)
         )
     willing_weight = np.where(willing, voters.weight, np.float32(0.0))
@@ -205,8 +211,7 @@ def mobilise_reference(world: World, rng: np.random.Generator, date: Month) -> l
 def _active_share_by_oblast(world: World) -> np.ndarray:
     """Last month's active share of each oblast, from the voters' ``active`` column."""
     voters = world.voters
-    total = np.bincount(voters.oblast, weights=voters.weight, minlength=voters.n_oblasts)
-    active = np.bincount(
-        voters.oblast, weights=voters.weight * voters.active, minlength=voters.n_oblasts
-    )
+    oblast = voters.oblast_codes()
+    total = np.bincount(oblast, weights=voters.weight, minlength=voters.n_oblasts)
+    active = np.bincount(oblast, weights=voters.weight * voters.active, minlength=voters.n_oblasts)
     return np.divide(active, total, out=np.zeros_like(total), where=total > 0)

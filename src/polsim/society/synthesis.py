@@ -179,10 +179,18 @@ def _split_urban(
     return people
 
 
+#: Voters drawn at once (the float64 draws of a chunk are the only temporaries; the
+#: generator gives the same numbers whether they are drawn at once or in chunks).
+_DRAW_CHUNK = 1 << 20
+
+
 def draw(distribution: Distribution, size: int, rng: np.random.Generator) -> np.ndarray:
     """Normal draws clipped to [low, high], as float32."""
-    values = rng.normal(distribution.mean, distribution.sd, size)
-    return np.clip(values, distribution.low, distribution.high).astype(np.float32)
+    out = np.empty(size, np.float32)
+    for lo in range(0, size, _DRAW_CHUNK):
+        values = rng.normal(distribution.mean, distribution.sd, min(_DRAW_CHUNK, size - lo))
+        out[lo : lo + len(values)] = np.clip(values, distribution.low, distribution.high)
+    return out
 
 
 def _ideal_point_entry(
@@ -217,7 +225,6 @@ def synthesise_voters(scenario: Scenario, n_voters: int, rng: np.random.Generato
         else -1
     )
     ethnicity = np.empty(n_voters, np.int8)
-    oblast = np.empty(n_voters, np.int8)
     urban = np.empty(n_voters, bool)
     zhuz = np.full(n_voters, NO_ZHUZ, np.int8)
     position = np.empty((n_voters, 2), np.float32)
@@ -230,34 +237,43 @@ def synthesise_voters(scenario: Scenario, n_voters: int, rng: np.random.Generato
                 if count == 0:
                     continue
                 rows = slice(start, start + count)
-                ethnicity[rows], oblast[rows], urban[rows] = e, o, bool(u)
+                ethnicity[rows], urban[rows] = e, bool(u)
                 if e == kazakh:
                     zhuz[rows] = rng.choice(len(ZHUZES), size=count, p=table.zhuz_shares[o])
                 start += count
-    # Ideal points, one draw per (ethnicity, urban, zhuz) group.
+    # Ideal points, one draw per (ethnicity, urban, zhuz) group, its members in voter
+    # order; members are found a chunk of voters at a time (the same draws, in the same
+    # order, as for all members at once).
     group_key = (ethnicity.astype(np.int32) * 2 + urban) * (len(ZHUZES) + 1) + (zhuz + 1)
     for key in np.unique(group_key):
-        members = np.flatnonzero(group_key == key)
         z = int(key % (len(ZHUZES) + 1)) - 1
         u = bool((key // (len(ZHUZES) + 1)) % 2)
         e = int(key // (len(ZHUZES) + 1) // 2)
         entry = _ideal_point_entry(
             scenario.ideal_points, table.ethnic_groups[e], u, ZHUZES[z] if z >= 0 else None
         )
-        position[members] = _bivariate_normal(entry, len(members), rng)
+        for lo in range(0, n_voters, _DRAW_CHUNK):
+            members = lo + np.flatnonzero(group_key[lo : lo + _DRAW_CHUNK] == key)
+            if len(members):
+                position[members] = _bivariate_normal(entry, len(members), rng)
+    del group_key
 
     params = scenario.society
     sensitivity = draw(params.hardship.sensitivity, n_voters, rng)
-    sensitivity[urban] *= np.float32(params.hardship.urban_sensitivity_factor)
+    np.multiply(
+        sensitivity, np.float32(params.hardship.urban_sensitivity_factor), out=sensitivity,
+        where=urban,
+    )  # fmt: skip
     base_hardship = draw(params.hardship.base, n_voters, rng)
     risk_aversion = draw(params.mobilisation.risk_aversion, n_voters, rng)
     activation = draw(params.mobilisation.activation_threshold, n_voters, rng)
     bandwagon = draw(params.mobilisation.bandwagon_threshold, n_voters, rng)
 
-    # Sort by oblast, then by bandwagon threshold within the oblast. Columns are put in
-    # order one at a time, each original freed before the next (peak memory).
-    order = np.lexsort((bandwagon, oblast))
-    bounds = np.searchsorted(oblast[order], np.arange(n_oblasts + 1), side="left")
+    # Voters were made oblast by oblast; sort each oblast's slice by bandwagon threshold
+    # (a stable sort: np.lexsort((bandwagon, oblast))'s order), in place, one column at
+    # a time, so no voter-sized index is made. A voter's oblast is its slice: the
+    # bounds, not a column, are kept.
+    bounds = np.concatenate(([0], np.cumsum(cell_counts.sum(axis=(1, 2))))).astype(np.int64)
     # Every voter stands for the same number of people: one float32 seen n times (a
     # read-only zero-stride view; the values, and every sum of them, are those of
     # np.full), so the column holds no memory of the voters' size.
@@ -267,7 +283,6 @@ def synthesise_voters(scenario: Scenario, n_voters: int, rng: np.random.Generato
     columns = {
         "ethnicity": ethnicity,
         "zhuz": zhuz,
-        "oblast": oblast,
         "urban": urban,
         "position": position,
         "base_hardship": base_hardship,
@@ -276,18 +291,17 @@ def synthesise_voters(scenario: Scenario, n_voters: int, rng: np.random.Generato
         "activation_threshold": activation,
         "bandwagon_threshold": bandwagon,
     }
-    del ethnicity, zhuz, oblast, urban, position, base_hardship, sensitivity
-    del risk_aversion, activation, bandwagon
-    for name in list(columns):
-        columns[name] = columns[name][order]
-    del order
+    for o in range(n_oblasts):
+        rows = slice(int(bounds[o]), int(bounds[o + 1]))
+        order = np.argsort(bandwagon[rows], kind="stable")
+        for column in columns.values():
+            column[rows] = column[rows][order]
     return Voters(
         weight=weight,
-        hardship=columns["base_hardship"].copy(),
-        grievance=np.zeros(n_voters, np.float32),
         active=np.zeros(n_voters, bool),
+        backs_coopted=np.zeros(n_voters, bool),
         attachment=np.full(n_voters, NO_ORGANISATION, ORGANISATION_CODE),
-        oblast_bounds=bounds.astype(np.int64),
+        oblast_bounds=bounds,
         **columns,
     )
 

@@ -38,13 +38,15 @@ _MIN_GROUP_SHARE = 0.05
 
 
 @njit(cache=True, nogil=True)
-def _bloc_table(choice, oblast, weight, bloc, n_cols, table):  # pragma: no cover
+def _bloc_table(choice, bounds, weight, bloc, n_cols, table):  # pragma: no cover
     """Add each backer's weight to its (oblast, bloc) cell, in voter order, as
-    ``np.bincount`` does in :func:`_bloc_table_numpy` (the reference)."""
-    for i in range(choice.shape[0]):
-        c = choice[i]
-        if c >= 0:
-            table[np.int64(oblast[i]) * n_cols + bloc[c]] += np.float64(weight[i])
+    ``np.bincount`` does in :func:`_bloc_table_numpy` (the reference). Voters are sorted
+    by oblast: oblast ``o`` is rows ``bounds[o]:bounds[o + 1]``."""
+    for o in range(bounds.shape[0] - 1):
+        for i in range(bounds[o], bounds[o + 1]):
+            c = choice[i]
+            if c >= 0:
+                table[np.int64(o) * n_cols + bloc[c]] += np.float64(weight[i])
 
 
 def _bloc_table_numpy(choice, oblast, weight, bloc, n_cols, size):
@@ -70,7 +72,7 @@ def ethnic_vote_polarisation(world: World) -> np.ndarray:
         if mask and mask & (mask - 1) == 0:
             bloc[org.id] = mask.bit_length() - 1
     table = np.zeros(n_oblasts * (n_groups + 1))
-    _bloc_table(choice, voters.oblast, voters.weight, bloc, n_groups + 1, table)
+    _bloc_table(choice, voters.oblast_bounds, voters.weight, bloc, n_groups + 1, table)
     table = table.reshape(n_oblasts, n_groups + 1)
     out = np.zeros(n_oblasts)
     for o in range(n_oblasts):

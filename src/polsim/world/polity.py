@@ -6,6 +6,7 @@ Mechanisms read and change a :class:`World`; they live in ``society/``, ``partie
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -50,7 +51,21 @@ class SocietyState:
     Arrays are indexed ``[oblast, ethnicity]`` and weighted by voter weight.
     """
 
+    #: The hardship rule's scalars as this month's hardship step fixed them (the
+    #: government's efficiency, and so the relief, changes later in the month): every
+    #: reader derives H = clip(s·shock + H0 − relief, floor, ceiling) from them, in
+    #: float32. Before the first step: no shock, no relief, no clipping, so H = H0 as
+    #: synthesised.
     shock: float = 0.0
+    relief: float = 0.0
+    hardship_floor: float = -math.inf
+    hardship_ceiling: float = math.inf
+    #: G = H·grievance_factor[ethnicity, zhuz + 1, backs_coopted] (float32), fixed at this
+    #: month's grievance step (legitimacy and the president's zhuz change later in the
+    #: month). Empty before the first step: G = 0.
+    grievance_factor: np.ndarray = field(
+        default_factory=lambda: np.zeros((0, 0, 2), dtype=np.float32)
+    )
     people: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
     hardship: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
     grievance: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))

@@ -3,7 +3,12 @@
 No voter is ever an object. Positions are float32 ``(n, 2)`` arrays in the policy space
 of MODEL.md §0 (economy, nation); codes are small integers that index the scenario's
 lists (ethnic groups, oblasts, zhuzes). Voters are stored sorted by oblast, so that
-each oblast is one contiguous slice (:attr:`Voters.oblast_bounds`).
+each oblast is one contiguous slice (:attr:`Voters.oblast_bounds`); the oblast of a voter
+is its slice, and no per-voter oblast column is held.
+
+Hardship and grievance are not held either: each is a function of held columns and the
+month's scalars (:mod:`polsim.society.hardship`, :mod:`polsim.society.grievance`), which
+every reader evaluates for the rows it reads.
 """
 
 from __future__ import annotations
@@ -33,8 +38,8 @@ class Voters:
     ----------
     weight : float32
         People each synthetic voter stands for; the sum is the scenario's electorate.
-    ethnicity, oblast : int8
-        Codes into the scenario's ethnic groups and oblasts.
+    ethnicity : int8
+        Code into the scenario's ethnic groups.
     zhuz : int8
         Code into :data:`polsim.scenario.schema.ZHUZES`, or :data:`NO_ZHUZ`.
     urban : bool
@@ -43,34 +48,33 @@ class Voters:
         Ideal point (economy, nation), each in [-1, 1].
     base_hardship, shock_sensitivity : float32
         H0 and s of the hardship rule (MODEL.md §1).
-    hardship : float32
-        H, updated monthly.
-    grievance : float32
-        G = H·(1 − L_i), updated monthly.
+    backs_coopted : bool
+        Backed an organisation the regime had co-opted at this month's grievance step
+        (the grievance rule's one per-voter input that changes later in the month).
     risk_aversion, activation_threshold, bandwagon_threshold : float32
         R, T and b of the mobilisation rule.
     active : bool
         Publicly active this month.
     attachment : int16 (:data:`ORGANISATION_CODE`)
         Organisation the voter identifies with, or :data:`NO_ORGANISATION`.
+    oblast_bounds : int64, shape (n_oblasts + 1,)
+        Start offset of each oblast's slice (the voter's oblast; see :meth:`oblast_codes`).
     """
 
     weight: np.ndarray
     ethnicity: np.ndarray
     zhuz: np.ndarray
-    oblast: np.ndarray
     urban: np.ndarray
     position: np.ndarray
     base_hardship: np.ndarray
     shock_sensitivity: np.ndarray
-    hardship: np.ndarray
-    grievance: np.ndarray
     risk_aversion: np.ndarray
     activation_threshold: np.ndarray
     bandwagon_threshold: np.ndarray
     active: np.ndarray
+    backs_coopted: np.ndarray
     attachment: np.ndarray
-    oblast_bounds: np.ndarray  # (n_oblasts + 1,) start offsets of each oblast's slice
+    oblast_bounds: np.ndarray
 
     def __post_init__(self) -> None:
         n = len(self.weight)
@@ -92,6 +96,16 @@ class Voters:
     def oblast_slice(self, oblast: int) -> slice:
         """The rows of one oblast."""
         return slice(int(self.oblast_bounds[oblast]), int(self.oblast_bounds[oblast + 1]))
+
+    def oblast_codes(self, rows: slice = slice(None)) -> np.ndarray:
+        """The oblast code (int8) of each voter in ``rows``, derived from the bounds.
+
+        A new array of the rows' size: for references, tests and chunks; the run's
+        passes go oblast by oblast over :attr:`oblast_bounds` instead.
+        """
+        start, stop, _ = rows.indices(len(self))
+        bounds = np.clip(self.oblast_bounds, start, max(start, stop))
+        return np.repeat(np.arange(self.n_oblasts, dtype=np.int8), np.diff(bounds))
 
     def columns(self) -> dict[str, np.ndarray]:
         """Every per-voter column by name."""
