@@ -166,13 +166,62 @@ def _kazakh_code(world: World) -> int:
     return world.ethnic_groups.index(name) if name in world.ethnic_groups else NO_CODE
 
 
-def _random_voters(
-    rng: np.random.Generator, by_district: np.ndarray, start: np.ndarray, districts: np.ndarray
-) -> np.ndarray:
-    """One voter (stored-order index) per entry of ``districts``, uniform within it."""
-    size = start[districts + 1] - start[districts]
-    pick = start[districts] + np.floor(rng.random(len(districts)) * size).astype(np.int64)
-    return by_district[np.minimum(pick, start[districts + 1] - 1)]
+class _DistrictRows:
+    """The voters of each district, in stored order (``np.flatnonzero(district == d)``).
+
+    Districts are drawn within oblasts with codes that rise oblast by oblast, and
+    nominations go through them in code order, so the rows are sorted one oblast's
+    slice at a time (an int32 order of the slice, not of the whole electorate). Codes
+    laid out otherwise (races that cross oblasts) are sorted whole, once.
+    """
+
+    def __init__(self, district: np.ndarray, oblast_bounds: np.ndarray, n_districts: int):
+        self.district = district
+        self.n_districts = n_districts
+        bounds = np.asarray(oblast_bounds, dtype=np.int64)
+        low, high = _code_range_by_slice(district, bounds)
+        filled = low <= high  # slices with voters
+        nested = bool(np.all(high[filled][:-1] < low[filled][1:]))
+        if nested and filled.any():
+            self.lo, self.hi = bounds[:-1][filled], bounds[1:][filled]
+            self.first_code = low[filled]
+        else:  # one slice: the whole electorate
+            self.lo, self.hi = np.array([0]), np.array([len(district)])
+            self.first_code = np.array([0])
+        self.slice = -1
+
+    def __call__(self, d: int) -> np.ndarray:
+        k = max(int(np.searchsorted(self.first_code, d, side="right")) - 1, 0)
+        if k != self.slice:
+            lo, hi = int(self.lo[k]), int(self.hi[k])
+            part = self.district[lo:hi]
+            self.order = stable_order(part, self.n_districts)
+            counts = bincount(part, minlength=self.n_districts)
+            self.start = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
+            self.offset, self.slice = lo, k
+        return self.offset + self.order[self.start[d] : self.start[d + 1]].astype(np.int64)
+
+
+@njit(cache=True, nogil=True)
+def _code_range_by_slice(codes, bounds):  # pragma: no cover
+    """(lowest, highest) code in each slice ``bounds[s]:bounds[s + 1]`` (empty: low > high)."""
+    k = bounds.shape[0] - 1
+    low = np.full(k, np.iinfo(np.int64).max, dtype=np.int64)
+    high = np.full(k, -1, dtype=np.int64)
+    for s in range(k):
+        for i in range(bounds[s], bounds[s + 1]):
+            c = np.int64(codes[i])
+            low[s] = min(low[s], c)
+            high[s] = max(high[s], c)
+    return low, high
+
+
+def _random_voter(rng: np.random.Generator, rows: np.ndarray) -> int:
+    """One voter of ``rows``, uniformly (one draw)."""
+    if not len(rows):
+        raise ValueError("a district with no voters has no one to nominate")
+    pick = int(np.floor(rng.random(1) * len(rows)).astype(np.int64)[0])
+    return int(rows[min(pick, len(rows) - 1)])
 
 
 def _regime_pick(
@@ -223,8 +272,7 @@ def nominate_districts(
     voters = world.voters
     n_districts = len(names)
     held = np.arange(n_districts) if districts is None else np.asarray(districts, np.int64)
-    by_district = stable_order(district, n_districts)  # np.argsort(kind="stable"), int32
-    start = np.concatenate(([0], np.cumsum(bincount(district, minlength=n_districts))))
+    rows_of = _DistrictRows(district, voters.oblast_bounds, n_districts)
     weight_d = bincount(district, weights=voters.weight, minlength=n_districts)
     organisations = _living_organisations(world)
     support, modal_eth, modal_zhuz = _organisation_support(world, district, n_districts, weight_d)
@@ -253,7 +301,7 @@ def nominate_districts(
                 eth = int(modal_eth[d, o])
                 zhuz = int(modal_zhuz[d, o]) if eth == kazakh else NO_CODE
             else:  # the regime's vehicle, where it has no backers: a local notable
-                voter = int(_random_voters(rng, by_district, start, np.array([d]))[0])
+                voter = _random_voter(rng, rows_of(d))
                 eth, zhuz = int(voters.ethnicity[voter]), int(voters.zhuz[voter])
             position = tuple(float(v) for v in np.asarray(org.position)[:2])
             slate.append(
@@ -279,8 +327,7 @@ def nominate_districts(
                 best = max(coopted)[1]
                 slate[best] = replace(slate[best], endorsed=True)
             else:
-                rows = by_district[start[d] : start[d + 1]]
-                voter = _regime_pick(world, rows, params, rng)
+                voter = _regime_pick(world, rows_of(d), params, rng)
                 slate.append(
                     Nominee(
                         d,
@@ -316,7 +363,7 @@ def nominate_districts(
                     )
                 )
             else:
-                voter = int(_random_voters(rng, by_district, start, np.array([d]))[0])
+                voter = _random_voter(rng, rows_of(d))
                 slate.append(
                     Nominee(
                         d,
