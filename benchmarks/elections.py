@@ -34,6 +34,8 @@ from polsim.scenario.loader import load_scenario
 def _read_columns(world) -> float:
     voters = world.voters
     total = 0.0
+    # What a ballot reads per voter: hardship and grievance are worked out from the
+    # base hardship, shock sensitivity and co-opted-backing flag.
     for column in (
         voters.weight,
         voters.position,
@@ -41,9 +43,10 @@ def _read_columns(world) -> float:
         voters.zhuz,
         voters.attachment,
         voters.urban,
-        voters.hardship,
-        voters.grievance,
-        voters.oblast,
+        voters.base_hardship,
+        voters.shock_sensitivity,
+        voters.backs_coopted,
+        world.organisations.choice,
     ):
         total += float(column.sum(dtype=np.float64))
     return total

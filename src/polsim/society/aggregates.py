@@ -9,7 +9,7 @@ import numpy as np
 from polsim.engine.calendar import Month
 from polsim.engine.events import Event
 from polsim.society.grievance import society_inputs, stored_grievance_reference
-from polsim.society.hardship import hardship_reference
+from polsim.society.hardship import stored_hardship_reference
 from polsim.society.kernels import cell_sums_kernel
 from polsim.world.polity import World
 
@@ -52,13 +52,7 @@ def summarise_society_reference(world: World, rng: np.random.Generator, date: Mo
         return np.bincount(cell, weights=w, minlength=size).reshape(shape)
 
     society = world.society
-    hardship = hardship_reference(
-        voters,
-        society.shock,
-        society.relief,
-        society.hardship_floor,
-        society.hardship_ceiling,
-    )
+    hardship = stored_hardship_reference(world)
     grievance = stored_grievance_reference(world)
     society.people = by_cell(None)
     society.hardship = by_cell(hardship)

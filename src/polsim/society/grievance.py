@@ -27,7 +27,7 @@ import numpy as np
 from polsim.engine.calendar import Month
 from polsim.engine.events import Event
 from polsim.scenario.schema import ZHUZES
-from polsim.society.hardship import hardship_reference, hardship_rule
+from polsim.society.hardship import hardship_reference, hardship_rule, stored_hardship_reference
 from polsim.society.kernels import coopted_backers_kernel, grievance_kernel
 from polsim.world.polity import World
 from polsim.world.voters import NO_ZHUZ
@@ -155,14 +155,7 @@ def stored_grievance_reference(world: World) -> np.ndarray:
     """NumPy form of :func:`grievance_of` (all voters): G from the rule the month's step
     fixed, for the references of the passes that read it."""
     voters = world.voters
-    society = world.society
-    hardship = hardship_reference(
-        voters,
-        society.shock,
-        society.relief,
-        society.hardship_floor,
-        society.hardship_ceiling,
-    )
+    hardship = stored_hardship_reference(world)
     factor = _grievance_factor(world)
     return (
         hardship * factor[voters.ethnicity, voters.zhuz + 1, voters.backs_coopted.astype(np.intp)]

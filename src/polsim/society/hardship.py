@@ -29,6 +29,7 @@ __all__ = [
     "hardship_of",
     "hardship_reference",
     "hardship_rule",
+    "stored_hardship_reference",
     "update_hardship",
 ]
 
@@ -94,3 +95,15 @@ def hardship_reference(
     hardship -= np.float32(relief)
     np.clip(hardship, np.float32(floor), np.float32(ceiling), out=hardship)
     return hardship
+
+
+def stored_hardship_reference(world: World) -> np.ndarray:
+    """:func:`hardship_reference` under the rule the month's hardship step fixed."""
+    society = world.society
+    return hardship_reference(
+        world.voters,
+        society.shock,
+        society.relief,
+        society.hardship_floor,
+        society.hardship_ceiling,
+    )
