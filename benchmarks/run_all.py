@@ -114,8 +114,9 @@ def main() -> None:
         (
             "5. time against voters (" + ", ".join(sizes) + ")",
             f"slope {fit['slope'] * 1e9:.1f} ns per voter-month, R² {fit['r2']:.4f}, "
-            f"log-log exponent {fit['exponent']:.3f} (linear: R² >= 0.99, exponent 0.9-1.1)",
-            fit["r2"] >= 0.99 and 0.9 <= fit["exponent"] <= 1.1,
+            f"cost of an extra voter, largest sizes over smallest, {fit['marginal_ratio']:.2f}; "
+            f"log-log exponent {fit['exponent']:.3f} (linear: R² >= 0.99 and ratio 0.8-1.25)",
+            fit["r2"] >= 0.99 and 0.8 <= fit["marginal_ratio"] <= 1.25,
         )
     )
 
