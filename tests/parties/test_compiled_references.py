@@ -106,4 +106,5 @@ def test_side_weight_is_numpys_masked_sum(n, share, equal, seed):
     labels = (rng.random(n) < share).astype(np.int8)
     w = np.broadcast_to(np.float64(0.37), (n,)) if equal else rng.uniform(0.1, 3.0, n)
     for side in (0, 1):
-        assert _side_weight(w, labels, side) == w[labels == side].sum()
+        assert _side_weight(w, labels, side, equal) == w[labels == side].sum()
+        assert _side_weight(w, labels, side, False) == w[labels == side].sum()
