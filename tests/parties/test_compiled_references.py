@@ -4,7 +4,8 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from polsim.parties.founding import _first_above, _pull_sum, _weighted_voter_numpy
+from polsim.parties.founding import _first_above, _weighted_voter_numpy
+from polsim.world.counting import pairwise_sum
 
 
 def test_compiled_draw_matches_numpy_reference():
@@ -47,15 +48,15 @@ def test_compiled_relabel_matches_numpy_reference():
     assert np.array_equal(got, expected)
 
 
-def test_compiled_pull_sum_is_numpy_pairwise_sum():
+def test_birth_pull_sum_is_numpy_pairwise_sum():
     rng = np.random.default_rng(10)
     for n in [*range(1, 300), 1023, 8192, 8193, 100_003, 2_000_001]:
         misery = (rng.random(n) * 4).astype(np.float32)
         weight = np.broadcast_to(np.float32(rng.random() * 500), (n,))
         pull = misery.astype(np.float64) * weight
-        assert _pull_sum(misery, weight, 0, n) == pull.sum()
+        assert pairwise_sum(misery, weight) == pull.sum()
         weight = (rng.random(n) * 3).astype(np.float32)
-        assert _pull_sum(misery, weight, 0, n) == (misery.astype(np.float64) * weight).sum()
+        assert pairwise_sum(misery, weight) == (misery.astype(np.float64) * weight).sum()
 
 
 def test_weighted_sample_is_generator_choice_sorted():
@@ -99,12 +100,12 @@ def test_split_two_means_reads_supporters_in_place():
 )
 def test_side_weight_is_numpys_masked_sum(n, share, equal, seed):
     """The split's side weights are ``w[labels == side].sum()`` bit for bit (pairwise
-    summation over the masked rows), for equal (broadcast) and unequal weights."""
-    from polsim.parties.splits import _side_weight
-
+    summation over the masked rows), for equal (broadcast: counted, not read) and
+    unequal weights, and for equal weights held in a full array (read row by row)."""
     rng = np.random.default_rng(seed)
     labels = (rng.random(n) < share).astype(np.int8)
     w = np.broadcast_to(np.float64(0.37), (n,)) if equal else rng.uniform(0.1, 3.0, n)
     for side in (0, 1):
-        assert _side_weight(w, labels, side, equal) == w[labels == side].sum()
-        assert _side_weight(w, labels, side, False) == w[labels == side].sum()
+        assert pairwise_sum(w, labels=labels, side=side) == w[labels == side].sum()
+        full = np.ascontiguousarray(w)
+        assert pairwise_sum(full, labels=labels, side=side) == w[labels == side].sum()

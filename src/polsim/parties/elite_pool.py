@@ -17,6 +17,7 @@ from numba import njit
 
 from polsim.scenario.schema import Scenario
 from polsim.society.synthesis import draw
+from polsim.world.counting import pairwise_sum
 from polsim.world.elites import NO_OFFICE, Elites
 from polsim.world.voters import Voters
 
@@ -35,35 +36,8 @@ def weighted_sample(weight: np.ndarray, size: int, rng: np.random.Generator) -> 
     uniform = np.sort(rng.random(size))
     rows = np.empty(size, dtype=np.int64)
     if size:
-        _sample_rows(weight, _pairwise_sum(weight, 0, len(weight)), uniform, rows)
+        _sample_rows(weight, pairwise_sum(weight), uniform, rows)
     return rows
-
-
-@njit(cache=True, nogil=True)
-def _pairwise_sum(weight, lo, n):  # pragma: no cover
-    """NumPy's pairwise float64 sum of ``weight[lo:lo + n]`` (what ``w.sum()`` adds)."""
-    if n < 8:
-        total = 0.0
-        for i in range(lo, lo + n):
-            total += np.float64(weight[i])
-        return total
-    if n <= 128:
-        r = np.empty(8)
-        for j in range(8):
-            r[j] = np.float64(weight[lo + j])
-        i = 8
-        while i < n - n % 8:
-            for j in range(8):
-                r[j] += np.float64(weight[lo + i + j])
-            i += 8
-        total = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]))
-        while i < n:
-            total += np.float64(weight[lo + i])
-            i += 1
-        return total
-    half = n // 2
-    half -= half % 8
-    return _pairwise_sum(weight, lo, half) + _pairwise_sum(weight, lo + half, n - half)
 
 
 @njit(cache=True, nogil=True)

@@ -49,6 +49,7 @@ from polsim.parties.common import (
     sub_leaders,
 )
 from polsim.parties.organisations import Organisation
+from polsim.world.counting import pairwise_sum
 from polsim.world.polity import World
 
 __all__ = ["found_parties", "monopoly_holds"]
@@ -93,36 +94,6 @@ def _first_above(misery, weight, target):  # pragma: no cover
     return n
 
 
-@njit(cache=True, nogil=True)
-def _pull_sum(misery, weight, lo, n):  # pragma: no cover
-    """Σ float64(misery)·weight over ``lo:lo + n`` by NumPy's pairwise summation (the
-    order of ``np.add.reduce`` on a contiguous float64 array: blocks of at most 128
-    summed with eight accumulators, halves split at multiples of 8), without the array.
-    """
-    if n < 8:
-        res = 0.0
-        for i in range(lo, lo + n):
-            res += np.float64(misery[i]) * np.float64(weight[i])
-        return res
-    if n <= 128:
-        r = np.empty(8)
-        for t in range(8):
-            r[t] = np.float64(misery[lo + t]) * np.float64(weight[lo + t])
-        i = 8
-        while i < n - (n % 8):
-            for t in range(8):
-                r[t] += np.float64(misery[lo + i + t]) * np.float64(weight[lo + i + t])
-            i += 8
-        res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]))
-        while i < n:
-            res += np.float64(misery[lo + i]) * np.float64(weight[lo + i])
-            i += 1
-        return res
-    half = n // 2
-    half -= half % 8
-    return _pull_sum(misery, weight, lo, half) + _pull_sum(misery, weight, lo + half, n - half)
-
-
 def _weighted_voter_numpy(misery, weight, u):
     """NumPy reference of the draw in :func:`_birth` (voter-sized float64 arrays)."""
     pull = misery.astype(np.float64) * weight
@@ -157,7 +128,7 @@ def _birth(world: World, rng: np.random.Generator, date: Month) -> Organisation 
         return None
     # Σ misery·weight as NumPy sums it (pairwise), then the running sum, both compiled
     # without voter-sized arrays (_weighted_voter_numpy is the reference).
-    total = _pull_sum(misery, voters.weight, 0, len(misery))
+    total = pairwise_sum(misery, voters.weight)
     if total <= 0:
         return None
     target = rng.random() * total

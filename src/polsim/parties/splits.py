@@ -36,6 +36,7 @@ from polsim.parties.common import (
     sub_leaders,
 )
 from polsim.parties.organisations import Organisation
+from polsim.world.counting import pairwise_sum
 from polsim.world.polity import World
 
 __all__ = ["split_hazard", "split_organisations", "two_means"]
@@ -118,86 +119,6 @@ def _covariance_sums(position, rows, w, mean, out):  # pragma: no cover
 
 
 @njit(cache=True, nogil=True)
-def _next_on_side(w, labels, side, cursor):  # pragma: no cover
-    """The weight of the next row (from ``cursor[0]``) labelled ``side``; moves past it."""
-    k = cursor[0]
-    while labels[k] != side:
-        k += 1
-    cursor[0] = k + 1
-    return w[k]
-
-
-@njit(cache=True, nogil=True)
-def _side_pairwise(w, labels, side, n, cursor):  # pragma: no cover
-    """Σ of the next ``n`` weights labelled ``side`` by NumPy's pairwise summation (the
-    order of ``w[labels == side].sum()``: blocks of at most 128 summed with eight
-    accumulators, halves split at multiples of 8), without the masked copy."""
-    if n < 8:
-        res = 0.0
-        for _ in range(n):
-            res += _next_on_side(w, labels, side, cursor)
-        return res
-    if n <= 128:
-        r = np.empty(8)
-        for t in range(8):
-            r[t] = _next_on_side(w, labels, side, cursor)
-        i = 8
-        while i < n - (n % 8):
-            for t in range(8):
-                r[t] += _next_on_side(w, labels, side, cursor)
-            i += 8
-        res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]))
-        while i < n:
-            res += _next_on_side(w, labels, side, cursor)
-            i += 1
-        return res
-    half = n // 2
-    half -= half % 8
-    first = _side_pairwise(w, labels, side, half, cursor)
-    second = _side_pairwise(w, labels, side, n - half, cursor)
-    return first + second
-
-
-@njit(cache=True, nogil=True)
-def _equal_pairwise(v, n):  # pragma: no cover
-    """:func:`_side_pairwise` when every weight is ``v``: the same additions, no reads."""
-    if n < 8:
-        res = 0.0
-        for _ in range(n):
-            res += v
-        return res
-    if n <= 128:
-        r = np.full(8, v)
-        i = 8
-        while i < n - (n % 8):
-            for t in range(8):
-                r[t] += v
-            i += 8
-        res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]))
-        while i < n:
-            res += v
-            i += 1
-        return res
-    half = n // 2
-    half -= half % 8
-    first = _equal_pairwise(v, half)
-    second = _equal_pairwise(v, n - half)
-    return first + second
-
-
-@njit(cache=True, nogil=True)
-def _side_weight(w, labels, side, equal):  # pragma: no cover
-    """``w[labels == side].sum()``, the same bits, without voter-sized arrays (``equal``:
-    every weight is ``w[0]``, so only the count matters)."""
-    n = 0
-    for k in range(labels.shape[0]):
-        n += labels[k] == side
-    if equal:
-        return _equal_pairwise(w[0] if w.shape[0] else 0.0, n)
-    return _side_pairwise(w, labels, side, n, np.zeros(1, dtype=np.int64))
-
-
-@njit(cache=True, nogil=True)
 def _backing_rows(choice, org_id, rows):  # pragma: no cover
     """Fill ``rows`` with the voters whose choice is ``org_id``, ascending; return how many."""
     m = 0
@@ -245,7 +166,6 @@ def _two_means(position: np.ndarray, rows: np.ndarray, w: np.ndarray) -> np.ndar
     # Positions stay float32: every product and difference with a float64 operand is
     # that of ``points.astype(np.float64)``, and the kernels convert each coordinate.
     total = w.sum()
-    equal = w.ndim == 1 and len(w) > 0 and w.strides[0] == 0  # one shared weight
     labels = np.zeros(len(rows), dtype=np.int8)
     sums = np.zeros((2, 2))
     _side_sums(position, rows, w, labels, sums)  # every label 0: Σ w·x
@@ -265,7 +185,7 @@ def _two_means(position: np.ndarray, rows: np.ndarray, w: np.ndarray) -> np.ndar
             break
         _side_sums(position, rows, w, new, sums)
         for side in (0, 1):
-            centres[side] = sums[side] / _side_weight(w, new, side, equal)
+            centres[side] = sums[side] / pairwise_sum(w, labels=new, side=side)
         if np.array_equal(new, labels):
             break
         labels, new = new, labels
