@@ -175,7 +175,11 @@ def test_approval_kernel_equals_reference():
 def test_turnout_kernel_is_the_numpy_probability():
     """The compiled turnout draw is ``draw < turnout_probability`` (same bits), and only
     voters whose district has candidates vote."""
-    from polsim.elections.voting import _turnout_kernel, turnout_probability
+    from polsim.elections.voting import (
+        _turnout_coefficients,
+        _turnout_kernel,
+        turnout_probability,
+    )
 
     ballot, _ = _ballot(20_000, n_districts=7, seed=5, n_units=21)
     params = ElectionParameters(turnout_intercept=0.4, mobilisation=0.3, turnout_hardship=-0.8)
@@ -187,12 +191,7 @@ def test_turnout_kernel_is_the_numpy_probability():
     expected = (draws < turnout_probability(ballot, rows, shock, params)) & (
         slate[ballot.district] > 0
     )
-    coef = np.array(
-        [
-            params.turnout_intercept, params.turnout_hardship, params.turnout_grievance,
-            params.turnout_legitimacy, params.turnout_urban, params.mobilisation,
-        ]
-    )  # fmt: skip
+    coef = _turnout_coefficients(params)
     voted = np.zeros(len(ballot), dtype=bool)
     _turnout_kernel(
         ballot.hardship, ballot.grievance, ballot.legitimacy, ballot.urban, ballot.unit,

@@ -46,7 +46,7 @@ from numba import njit
 
 from polsim.elections.voting import CandidateTable
 from polsim.scenario.schema import ElectionParameters
-from polsim.world.counting import bincount, stable_order, support_tables
+from polsim.world.counting import bincount, count_equal, stable_order, support_tables
 from polsim.world.polity import World
 
 __all__ = [
@@ -497,7 +497,7 @@ def nominate_state_list(
     voters = world.voters
     n = len(voters)
     kazakh = _kazakh_code(world)
-    n_titular = _count_group(voters.ethnicity, kazakh) if kazakh != NO_CODE else 0
+    n_titular = count_equal(voters.ethnicity, kazakh) if kazakh != NO_CODE else 0
     titular_pick = np.zeros(count, dtype=np.bool_)
     rank = np.zeros(count, dtype=np.int64)
     for k in range(count):
@@ -526,15 +526,6 @@ def nominate_state_list(
         )
         for k, v in enumerate(pick.tolist())
     ]
-
-
-@njit(cache=True, nogil=True)
-def _count_group(ethnicity, code):  # pragma: no cover
-    """Voters of the ethnic group ``code``."""
-    n = 0
-    for i in range(ethnicity.shape[0]):
-        n += ethnicity[i] == code
-    return n
 
 
 @njit(cache=True, nogil=True)

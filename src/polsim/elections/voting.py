@@ -163,6 +163,21 @@ def _turnout_kernel(
         voted[i] = (draws[i] < p) & (slate[district[i]] > 0)
 
 
+def _turnout_coefficients(params: ElectionParameters) -> np.ndarray:
+    """(β0, β_H, β_G, β_L, β_U, m): the order :func:`_turnout_kernel` reads them in."""
+    return np.array(
+        [
+            params.turnout_intercept,
+            params.turnout_hardship,
+            params.turnout_grievance,
+            params.turnout_legitimacy,
+            params.turnout_urban,
+            params.mobilisation,
+        ],
+        dtype=np.float64,
+    )
+
+
 def _coefficients(params: ElectionParameters) -> np.ndarray:
     return np.array(
         [
@@ -367,17 +382,7 @@ def cast_ballots(
     coef = _coefficients(params)
     voted_all = np.zeros(n, dtype=np.bool_)
     slate_size = np.ascontiguousarray(candidates.counts)
-    turnout_coef = np.array(
-        [
-            params.turnout_intercept,
-            params.turnout_hardship,
-            params.turnout_grievance,
-            params.turnout_legitimacy,
-            params.turnout_urban,
-            params.mobilisation,
-        ],
-        dtype=np.float64,
-    )
+    turnout_coef = _turnout_coefficients(params)
     choice = np.empty(min(chunk, max(n, 1)), dtype=np.int64)
     for lo in range(0, n, chunk):
         rows = slice(lo, min(lo + chunk, n))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-__all__ = ["bincount", "pairwise_sum", "stable_order", "support_tables"]
+__all__ = ["bincount", "count_equal", "pairwise_sum", "stable_order", "support_tables"]
 
 
 @njit(cache=True, nogil=True)
@@ -180,10 +180,11 @@ def _pairwise(a, b, labels, side, lo, n, cursor, block):  # pragma: no cover
 
 
 @njit(cache=True, nogil=True)
-def _count_label(labels, side):  # pragma: no cover
+def count_equal(codes, value):  # pragma: no cover
+    """How many of ``codes`` equal ``value`` (``(codes == value).sum()`` without the mask)."""
     n = 0
-    for k in range(labels.shape[0]):
-        n += labels[k] == side
+    for k in range(codes.shape[0]):
+        n += codes[k] == value
     return n
 
 
@@ -211,7 +212,7 @@ def pairwise_sum(
     no_labels = np.zeros(0, dtype=np.int8)
     if labels is None:
         return float(_pairwise(a, b, no_labels, 0, 0, len(a), cursor, block))
-    n = int(_count_label(labels, side))
+    n = int(count_equal(labels, side))
     if a.ndim == 1 and len(a) and a.strides[0] == 0 and b.strides[0] == 0:
         shared = np.broadcast_to(np.float64(a[0]) * np.float64(b[0]), (n,))
         one = np.broadcast_to(np.float64(1.0), (n,))
