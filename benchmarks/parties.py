@@ -12,7 +12,9 @@ rose after a move, else turns by π/2 + U(0, π), and steps 0.05, staying in [-1
   ``model.rng``.
 * **polsim**: its own mechanisms on voter columns, ``parties.support`` (one compiled
   pass: nearest party, support weight and position sums) then ``parties.adaptation``,
-  with a generator seeded like Mesa's, so the Hunters draw the same turns.
+  with a generator seeded like Mesa's, so the Hunters draw the same turns. It is timed
+  with the threads a run uses by default (``POLSIM_THREADS``, else two; below
+  ``THREADED_MIN_VOTERS`` voters the pass keeps to one) and again on one thread.
 
 Both run the same number of steps from the same starting positions; the script checks
 that the final positions and shares agree (to 1e-9; float summation order differs)
@@ -30,6 +32,7 @@ import mesa
 import numpy as np
 
 from polsim.engine.calendar import Month
+from polsim.engine.threads import run_threads, using_threads
 from polsim.parties.adaptation import adapt_positions
 from polsim.parties.organisations import Organisations
 from polsim.parties.support import update_support
@@ -188,6 +191,7 @@ def _best(repeats: int, setup, work) -> float:
 
 def measure(sizes=(10_000, 100_000), repeats: int = 3, mesa_repeats: int = 1) -> list[dict]:
     """Time per step of both models at each size; check that they agree."""
+    threads = run_threads()
     rng = np.random.default_rng(1)
     warm = polsim_world(rng.normal(size=(50, 2)).clip(-1, 1), rng.uniform(-1, 1, (PARTIES, 2)))
     polsim_steps(warm, np.random.default_rng(0), 2)  # compile, so compilation is not timed
@@ -203,9 +207,16 @@ def measure(sizes=(10_000, 100_000), repeats: int = 3, mesa_repeats: int = 1) ->
             holder["world"] = polsim_world(positions, starts)
             return holder["world"]
 
-        polsim_s = _best(
-            repeats, polsim_setup, lambda w: polsim_steps(w, np.random.default_rng(seed), STEPS)
-        )
+        def polsim_time(threads: int) -> float:
+            with using_threads(threads):
+                return _best(
+                    repeats,
+                    polsim_setup,
+                    lambda w: polsim_steps(w, np.random.default_rng(seed), STEPS),
+                )
+
+        one_thread_s = polsim_time(1)
+        polsim_s = polsim_time(threads) if threads > 1 else one_thread_s
         model_holder = {}
 
         def mesa_setup(positions=positions, starts=starts, holder=model_holder):
@@ -229,9 +240,12 @@ def measure(sizes=(10_000, 100_000), repeats: int = 3, mesa_repeats: int = 1) ->
                 "voters": n,
                 "parties": PARTIES,
                 "steps": STEPS,
+                "threads": threads,
                 "polsim_step_s": polsim_s / STEPS,
+                "one_thread_step_s": one_thread_s / STEPS,
                 "mesa_step_s": mesa_s / STEPS,
                 "ratio": mesa_s / polsim_s,
+                "one_thread_ratio": mesa_s / one_thread_s,
                 "position_gap": gap,
                 "share_gap": share_gap,
                 "same": gap < 1e-9 and share_gap < 1e-9,
@@ -246,11 +260,15 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
     sizes = tuple(int(v) for v in args.voters.split(","))
-    print(f"{'voters':>8} {'polsim ms/step':>15} {'mesa ms/step':>13} {'ratio':>8}  same results")
+    print(
+        f"{'voters':>8} {'polsim ms/step':>15} {'1 thread':>9} {'mesa ms/step':>13} "
+        f"{'ratio':>8} {'1 thread':>9}  same results"
+    )
     for row in measure(sizes, args.repeats):
         print(
             f"{row['voters']:>8} {row['polsim_step_s'] * 1e3:>15.3f} "
-            f"{row['mesa_step_s'] * 1e3:>13.1f} {row['ratio']:>7.0f}x  "
+            f"{row['one_thread_step_s'] * 1e3:>9.3f} {row['mesa_step_s'] * 1e3:>13.1f} "
+            f"{row['ratio']:>7.0f}x {row['one_thread_ratio']:>8.0f}x  "
             f"{'yes' if row['same'] else 'NO'} (positions within {row['position_gap']:.1e}, "
             f"shares within {row['share_gap']:.1e})"
         )

@@ -24,6 +24,7 @@ import elections  # noqa: E402
 import parties  # noqa: E402
 import scale  # noqa: E402
 import society  # noqa: E402
+from polsim.engine.threads import run_threads  # noqa: E402
 
 
 def machine() -> dict[str, str]:
@@ -50,6 +51,7 @@ def machine() -> dict[str, str]:
         "date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
         "load": " ".join(f"{x:.2f}" for x in os.getloadavg()),
         "python": sys.version.split()[0],
+        "polsim threads": str(run_threads()),
     }
 
 
@@ -80,7 +82,8 @@ def main() -> None:
         targets.append(
             (
                 f"1. Mesa 3, {row['voters']:,} voters, {row['parties']} parties",
-                f"{row['ratio']:.0f}x Mesa (>= 300x; aim 1000x); same results: "
+                f"{row['ratio']:.0f}x Mesa on {row['threads']} threads, "
+                f"{row['one_thread_ratio']:.0f}x on one (>= 300x; aim 1000x); same results: "
                 f"{'yes' if row['same'] else 'no'}",
                 ok,
             )
@@ -129,7 +132,13 @@ def main() -> None:
         commit = subprocess.run(
             ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=HERE
         ).stdout.strip()
-        say(f"- commit: {commit} (plus uncommitted changes)")
+        changed = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            capture_output=True,
+            text=True,
+            cwd=HERE,
+        ).stdout.strip()
+        say(f"- commit: {commit}" + (" (plus uncommitted changes)" if changed else ""))
     except OSError:
         pass
     say()
@@ -154,12 +163,17 @@ def main() -> None:
     say()
     say("Party competition (Aggregator/Hunter, 10 parties), per step, best of repeats:")
     say()
-    say("| voters | polsim ms | Mesa ms | ratio | position gap | share gap |")
-    say("|---|---|---|---|---|---|")
+    say(
+        "| voters | polsim ms | on one thread ms | Mesa ms | ratio | on one thread | "
+        "position gap | share gap |"
+    )
+    say("|---|---|---|---|---|---|---|---|")
     for r in par:
         say(
-            f"| {r['voters']:,} | {r['polsim_step_s'] * 1e3:.3f} | {r['mesa_step_s'] * 1e3:.1f} "
-            f"| {r['ratio']:.0f} | {r['position_gap']:.1e} | {r['share_gap']:.1e} |"
+            f"| {r['voters']:,} | {r['polsim_step_s'] * 1e3:.3f} | "
+            f"{r['one_thread_step_s'] * 1e3:.3f} | {r['mesa_step_s'] * 1e3:.1f} | "
+            f"{r['ratio']:.0f} | {r['one_thread_ratio']:.0f} | {r['position_gap']:.1e} | "
+            f"{r['share_gap']:.1e} |"
         )
     say()
     say(

@@ -28,6 +28,7 @@ import pyarrow.parquet as pq
 from polsim._version import __version__
 from polsim.engine.calendar import Month
 from polsim.engine.simulation import Simulation
+from polsim.engine.threads import parse_threads, run_threads, using_threads
 from polsim.errors import UserInputError
 from polsim.output.rundir import file_sha256, write_run_dir
 from polsim.parties.series import organisations_table
@@ -108,6 +109,7 @@ def simulate(
     until: str | Month | None = None,
     on_month: Callable[[Month], None] | None = None,
     command: str | None = None,
+    threads: int | None = None,
 ) -> Run:
     """Run a scenario and return its outputs.
 
@@ -125,15 +127,20 @@ def simulate(
         Called after each month (progress bars).
     command
         How the run was asked for, kept in the manifest.
+    threads
+        Threads for the voter passes; default ``POLSIM_THREADS`` or two
+        (:mod:`polsim.engine.threads`). Outputs are the same bits for any number.
     """
     model = load_scenario(scenario)
     if isinstance(seed, int | np.integer) and (isinstance(seed, bool) or seed < 0):
         raise UserInputError(f"--seed must be a non-negative integer; got {seed!r}")
     n_voters = model.default_voters if voters is None else parse_voter_count(voters)
     last = model.end if until is None else _parse_until(until, model)
+    n_threads = run_threads() if threads is None else parse_threads(threads, "threads")
     started = datetime.now(UTC)
-    simulation = Simulation(model, seed, n_voters, last)
-    simulation.run(on_month)
+    with using_threads(n_threads):
+        simulation = Simulation(model, seed, n_voters, last)
+        simulation.run(on_month)
     finished = datetime.now(UTC)
     # Imported here: polsim.elections reads the scenario schema, which must load after engine.
     from polsim.elections.hold import results_table, units_table
@@ -163,6 +170,7 @@ def simulate(
         "python": sys.version.split()[0],
         "numpy": np.__version__,
         "platform": platform.platform(),
+        "threads": n_threads,
     }
     return Run(model, tables, manifest, simulation)
 

@@ -23,6 +23,7 @@ except ImportError:  # pragma: no cover - older typer uses click itself
     from click import exceptions as cli_errors
 
 from polsim.api import parse_voter_count, simulate
+from polsim.engine.threads import parse_threads, run_threads
 from polsim.errors import PolsimError, UserInputError
 from polsim.output.rundir import check_run_dir, default_run_dir
 from polsim.scenario.loader import builtin_scenarios, load_scenario
@@ -56,11 +57,19 @@ def run_command(
     ] = None,
     force: Annotated[bool, typer.Option(help="Replace an existing run folder.")] = False,
     quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
+    threads: Annotated[
+        int | None,
+        typer.Option(
+            help="Threads for the voter passes (default POLSIM_THREADS, else 2); "
+            "outputs are the same for any number."
+        ),
+    ] = None,
 ) -> None:
     """Run a scenario and write its run folder."""
     model = load_scenario(scenario)
     if seed < 0:
         raise UserInputError(f"--seed must be a non-negative integer; got {seed}")
+    n_threads = run_threads() if threads is None else parse_threads(threads, "--threads")
     n_voters = model.default_voters if voters is None else parse_voter_count(voters)
     folder = out_dir or default_run_dir(model.name, seed, datetime.now(UTC))
     check_run_dir(folder, force)  # fail before the work, not after it
@@ -75,6 +84,7 @@ def run_command(
             until=until,
             on_month=lambda month: progress.update(task, advance=1, description=f"{month}"),
             command=command,
+            threads=n_threads,
         )
     path = run.save(folder, force=force)
     _print_summary(run.manifest_record, run.series, run.events, path)

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from polsim.parties.support import (
     OrganisationArrays,
+    monthly_support_pass,
     support_pass,
     support_pass_numpy,
 )
@@ -101,8 +102,6 @@ def test_no_organisations_means_capped_misery():
 
 def test_monthly_kernel_matches_reference_update():
     """update_support's fused pass gives the choices, sums and misery of support_pass."""
-    from polsim.parties.support import _monthly_support_kernel
-
     rng = np.random.default_rng(4)
     n, k = 3_000, 7
     voters = make_voters(
@@ -121,12 +120,7 @@ def test_monthly_kernel_matches_reference_update():
     misery = rng.random(n).astype(np.float32)
     old_misery = misery.copy()
     sums = (np.zeros(k), np.zeros((k, 2)), np.zeros(k), np.zeros((k, 3)))
-    _monthly_support_kernel(
-        voters.position, voters.ethnicity, voters.zhuz, voters.attachment.copy(), voters.weight,
-        redirect, orgs.position, orgs.base, orgs.zhuz, orgs.ids, orgs.bonus,
-        params.ethnic_bonus, params.clan_bonus, params.attachment_bonus, params.min_utility,
-        params.misery_cap, params.misery_memory, choice, misery, *sums,
-    )  # fmt: skip
+    monthly_support_pass(voters, redirect, orgs, params, choice, misery, sums)
     assert np.array_equal(choice, np.where(expected.choice >= 0, orgs.ids[expected.choice], -1))
     gamma = np.float32(params.misery_memory)
     assert np.array_equal(misery, old_misery * gamma + expected.nearest_sq)
@@ -140,17 +134,20 @@ def test_monthly_kernel_matches_reference_update():
     n=st.integers(0, 700),
     k=st.integers(0, 7),
     plain_share=st.sampled_from([0.0, 0.5, 1.0]),
+    threads=st.sampled_from([1, 2, 3]),
+    part=st.integers(2, 300),
     seed=st.integers(0, 2**32 - 1),
 )
-def test_monthly_kernel_equals_serial_pass_exactly(n, k, plain_share, seed):
-    """The blocked monthly pass is the serial pass, bit for bit: choices, d², every sum.
+def test_monthly_pass_equals_serial_pass_exactly(n, k, plain_share, threads, part, seed):
+    """The monthly pass is the serial pass, bit for bit, on any number of threads.
 
-    Sizes straddle the block (256 voters) and odd counts of organisations (compared two
-    at a time); voters who can get no bonus (group 3, no zhuz, no attachment) fill whole
-    blocks or mix with those who can, so both comparison paths run.
+    Choices, d², misery, the count of voters who back an organisation they are not
+    attached to, and every sum. Sizes straddle the block (256 voters), odd counts of
+    organisations (compared two at a time) and parts of every size (so that the
+    threaded pass hands many parts to its helpers); voters who can get no bonus (group
+    3, no zhuz, no attachment) fill whole blocks or mix with those who can, so both
+    comparison paths run.
     """
-    from polsim.parties.support import _monthly_support_kernel
-
     rng = np.random.default_rng(seed)
     plain = rng.random(n) < plain_share
     voters = make_voters(
@@ -167,15 +164,15 @@ def test_monthly_kernel_equals_serial_pass_exactly(n, k, plain_share, seed):
     params = PartyParameters(min_utility=-0.3, ethnic_bonus=0.1, clan_bonus=0.05)
     # No organisation has been dissolved: attachments map to themselves, -1 to -1.
     redirect = np.append(np.arange(k + 1), -1).astype(np.int64)
+    attached_before = voters.attachment.copy()
     expected = support_pass(voters, orgs, params, n_groups=4)
     choice = np.empty(n, np.int32)
     misery = np.zeros(n, np.float32)
     sums = (np.zeros(k), np.zeros((k, 2)), np.zeros(k), np.zeros((k, 4)))
-    _monthly_support_kernel(
-        voters.position, voters.ethnicity, voters.zhuz, voters.attachment.copy(), voters.weight,
-        redirect, orgs.position, orgs.base, orgs.zhuz, orgs.ids, orgs.bonus,
-        params.ethnic_bonus, params.clan_bonus, params.attachment_bonus, params.min_utility,
-        params.misery_cap, 0.0, choice, misery, *sums,
+    params = params.model_copy(update={"misery_memory": 0.0})
+    misery_sum, weight_sum, candidates = monthly_support_pass(
+        voters, redirect, orgs, params, choice, misery, sums,
+        threads=threads, part=part, min_voters=2,
     )  # fmt: skip
     assert np.array_equal(choice, expected.choice)
     assert np.array_equal(misery, expected.nearest_sq)
@@ -185,3 +182,8 @@ def test_monthly_kernel_equals_serial_pass_exactly(n, k, plain_share, seed):
         strict=True,
     ):
         assert np.array_equal(got, want)
+    w = voters.weight.astype(np.float64)
+    assert weight_sum == sum(w.tolist())  # a Python sum is taken in voter order
+    assert misery_sum == sum((expected.nearest_sq.astype(np.float64) * w).tolist())
+    backs = expected.choice >= 0
+    assert candidates == int(np.count_nonzero(backs & (attached_before != expected.choice)))

@@ -35,6 +35,11 @@ class Backend:
         self._executor = executor
         self._dask = dask
 
+    @property
+    def in_process(self) -> bool:
+        """Whether tasks run in this process, one at a time (the serial backend)."""
+        return self._executor is None
+
     def submit(self, function: Callable[[Any], Any], task: Any) -> Any:
         """Start ``function(task)``; return its future."""
         if self._dask:

@@ -69,6 +69,7 @@ def run_task(task: dict[str, Any]) -> dict[str, Any]:
             voters=task["voters"],
             until=task["until"],
             command=f"polsim experiment run {task['run_id']}",
+            threads=task.get("threads"),
         )
         metrics = compute_metrics(run, [*default_metrics(run), *task["metrics"]])
         marker = {
@@ -194,6 +195,9 @@ def execute(
             "voters": voters,
             "until": until,
             "metrics": list(metrics),
+            # Workers are one process per core already: one thread each. A run in this
+            # process may use the default.
+            "threads": None if backend.in_process else 1,
         }
 
     try:

@@ -35,6 +35,8 @@ endogenous political parties. *Phil. Trans. R. Soc. B* 362, 1711–1721.
 
 from __future__ import annotations
 
+import itertools
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -42,6 +44,7 @@ from numba import njit
 
 from polsim.engine.calendar import Month
 from polsim.engine.events import Event
+from polsim.engine.threads import helper_pool, run_threads
 from polsim.parties.organisations import Organisation, Organisations
 from polsim.scenario.schema import PartyParameters
 from polsim.world.polity import World
@@ -52,6 +55,7 @@ __all__ = [
     "OrganisationArrays",
     "SupportCount",
     "count_support",
+    "monthly_support_pass",
     "organisation_arrays",
     "support_pass",
     "support_pass_numpy",
@@ -314,141 +318,340 @@ def _plain_compare(d2, cj, j, d, u, b):  # pragma: no cover
     return d, (v if better else u), (j if better else b)
 
 
-@njit(cache=True, nogil=True)
-def _monthly_support_kernel(
-    pos, ethnicity, zhuz, attachment, weight, redirect,
-    org_pos, org_base, org_zhuz, org_ids, org_bonus,
-    b_eth, b_clan, b_pid, u_min, misery_cap, misery_memory,
-    choice, misery, org_weight, org_pos_sum, org_sq_sum, org_eth,
-):  # fmt: skip
-    """One pass: redirect attachments, choose, count, update misery (see update_support).
-
-    Returns (Σ w·d², Σ w, number of voters who back an organisation they are not
-    attached to). Each voter's arithmetic, first-maximum order and the order of every
-    sum are those of :func:`_support_kernel` followed by the NumPy updates it replaced.
-
-    Voters go in blocks of :data:`_BLOCK`. Every voter of a block is compared with the
-    organisations two at a time, in a loop over the block's voters that the compiler
-    vectorises (each voter's running minimum, best utility and best row are read and
-    written once per two organisations); then each voter, in order, updates its misery
-    and adds itself to the sums of the organisation it backs.
-    """
-    n = pos.shape[0]
-    k = org_pos.shape[0]
-    none = redirect.shape[0] - 1
-    gamma = np.float32(misery_memory)
-    misery_sum = 0.0
-    weight_sum = 0.0
-    candidates = 0
-    bx = np.empty(_BLOCK)
-    by = np.empty(_BLOCK)
-    be = np.empty(_BLOCK, dtype=np.int64)
-    bz = np.empty(_BLOCK, dtype=np.int64)
-    ba = np.empty(_BLOCK, dtype=np.int64)
-    bu = np.empty(_BLOCK)
-    bb = np.empty(_BLOCK, dtype=np.int64)
-    bd = np.empty(_BLOCK)
-    # Which voters can get a bonus at all: ethnic groups in some base, zhuzes of some
-    # organisation, attachments to alive organisations. A block with none of them takes
-    # the plain comparison u_j = −d² + c_j (the three added 0.0 change nothing).
+@njit(cache=True, nogil=True, inline="always")
+def _bonus_masks(org_base, org_zhuz, org_ids):  # pragma: no cover
+    """Which voters can get a bonus at all: bits of the ethnic groups in some base and of
+    the zhuzes of some organisation, and a table of the alive organisation ids."""
     eth_any = np.int64(0)
     zhuz_any = np.int64(0)
     max_id = -1
-    for j in range(k):
+    for j in range(org_ids.shape[0]):
         eth_any |= org_base[j]
         if org_zhuz[j] >= 0 and org_zhuz[j] < 63:
             zhuz_any |= np.int64(1) << org_zhuz[j]
         max_id = max(max_id, np.int64(org_ids[j]))
     alive_id = np.zeros(max_id + 2, dtype=np.bool_)
-    for j in range(k):
+    for j in range(org_ids.shape[0]):
         alive_id[org_ids[j]] = True
-    for first in range(0, n, _BLOCK):
-        m = min(_BLOCK, n - first)
-        bonus = False
+    return eth_any, zhuz_any, alive_id, max_id
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _choose_block(
+    pos, ethnicity, zhuz, attachment, redirect,
+    org_pos, org_base, org_zhuz, org_ids, org_bonus,
+    b_eth, b_clan, b_pid, u_min, misery_cap, misery_memory, masks,
+    first, m, bx, by, be, bz, ba, bu, bb, bd, choice, misery,
+):  # fmt: skip  # pragma: no cover
+    """Voters ``first..first+m`` (one block): everything about each voter that is not a sum.
+
+    Redirects attachments, compares each voter with every organisation, then writes its
+    choice (the id it backs, or −1) and updates its misery. Returns how many of the
+    block's voters back an organisation they are not attached to. Leaves, at
+    ``i − first``, the working columns that counting reads: position (``bx``, ``by``),
+    group ``be``, the row ``bb`` of the organisation the voter backs (−1 if none: no
+    organisation, or a best utility below u_min) and d² to the nearest organisation
+    ``bd`` (capped, and rounded to float32 as misery keeps it).
+
+    Each voter's arithmetic and first-maximum order are those of
+    :func:`_support_kernel`. The voters are compared with the organisations two at a
+    time, in a loop over the voters that the compiler vectorises (each voter's running
+    minimum, best utility and best row are read and written once per two
+    organisations). When no voter of the block can get a bonus, the plain comparison
+    u_j = −d² + c_j runs (the three added 0.0 change nothing). The columns are the
+    caller's own block-sized arrays, which the compiler knows alias nothing else: the
+    loops vectorise only then.
+    """
+    k = org_pos.shape[0]
+    none = redirect.shape[0] - 1
+    eth_any, zhuz_any, alive_id, max_id = masks
+    bonus = False
+    for t in range(m):
+        i = first + t
+        a0 = attachment[i]
+        a = redirect[a0] if a0 >= 0 else redirect[none]
+        attachment[i] = a
+        e = np.int64(ethnicity[i])
+        z = np.int64(zhuz[i])
+        bonus |= (
+            (0 <= e < 63 and (eth_any >> e) & 1 == 1)
+            or (0 <= z < 63 and (zhuz_any >> z) & 1 == 1)
+            or (0 <= a <= max_id and alive_id[a])
+        )
+        ba[t] = a
+        be[t] = e
+        bz[t] = z
+        bx[t] = np.float64(pos[i, 0])
+        by[t] = np.float64(pos[i, 1])
+        bu[t] = -np.inf
+        bb[t] = -1
+        bd[t] = misery_cap
+    j = 0
+    while not bonus and j + 2 <= k:
+        ox0, oy0, c0 = org_pos[j, 0], org_pos[j, 1], org_bonus[j]
+        ox1, oy1, c1 = org_pos[j + 1, 0], org_pos[j + 1, 1], org_bonus[j + 1]
         for t in range(m):
-            i = first + t
-            a0 = attachment[i]
-            a = redirect[a0] if a0 >= 0 else redirect[none]
-            attachment[i] = a
-            e = np.int64(ethnicity[i])
-            z = np.int64(zhuz[i])
-            bonus |= (
-                (0 <= e < 63 and (eth_any >> e) & 1 == 1)
-                or (0 <= z < 63 and (zhuz_any >> z) & 1 == 1)
-                or (0 <= a <= max_id and alive_id[a])
-            )
-            ba[t] = a
-            be[t] = e
-            bz[t] = z
-            bx[t] = np.float64(pos[i, 0])
-            by[t] = np.float64(pos[i, 1])
-            bu[t] = -np.inf
+            x, y = np.float64(bx[t]), np.float64(by[t])
+            dx, dy = x - ox0, y - oy0
+            d, u, b = _plain_compare(dx * dx + dy * dy, c0, j, bd[t], bu[t], bb[t])
+            dx, dy = x - ox1, y - oy1
+            d, u, b = _plain_compare(dx * dx + dy * dy, c1, j + 1, d, u, b)
+            bd[t], bu[t], bb[t] = d, u, b
+        j += 2
+    while bonus and j + 2 <= k:
+        ox0, oy0, c0 = org_pos[j, 0], org_pos[j, 1], org_bonus[j]
+        ox1, oy1, c1 = org_pos[j + 1, 0], org_pos[j + 1, 1], org_bonus[j + 1]
+        base0, base1 = org_base[j], org_base[j + 1]
+        z0, z1 = org_zhuz[j], org_zhuz[j + 1]
+        id0, id1 = np.int64(org_ids[j]), np.int64(org_ids[j + 1])
+        for t in range(m):
+            x, y = np.float64(bx[t]), np.float64(by[t])
+            e, z, a = np.int64(be[t]), np.int64(bz[t]), np.int64(ba[t])
+            dx, dy = x - ox0, y - oy0
+            d, u, b = _compare(
+                dx * dx + dy * dy, c0, base0, z0, id0, j, e, z, a, bd[t], bu[t], bb[t],
+                b_eth, b_clan, b_pid,
+            )  # fmt: skip
+            dx, dy = x - ox1, y - oy1
+            d, u, b = _compare(
+                dx * dx + dy * dy, c1, base1, z1, id1, j + 1, e, z, a, d, u, b,
+                b_eth, b_clan, b_pid,
+            )  # fmt: skip
+            bd[t], bu[t], bb[t] = d, u, b
+        j += 2
+    if j < k:
+        ox0, oy0, c0 = org_pos[j, 0], org_pos[j, 1], org_bonus[j]
+        base0, z0, id0 = org_base[j], org_zhuz[j], np.int64(org_ids[j])
+        for t in range(m):
+            dx, dy = np.float64(bx[t]) - ox0, np.float64(by[t]) - oy0
+            bd[t], bu[t], bb[t] = _compare(
+                dx * dx + dy * dy, c0, base0, z0, id0, j,
+                np.int64(be[t]), np.int64(bz[t]), np.int64(ba[t]),
+                bd[t], bu[t], bb[t], b_eth, b_clan, b_pid,
+            )  # fmt: skip
+    gamma = np.float32(misery_memory)
+    candidates = 0
+    for t in range(m):
+        i = first + t
+        nearest = np.float32(bd[t])
+        misery[i] = np.float32(misery[i] * gamma) + nearest
+        bd[t] = nearest
+        if bb[t] >= 0 and bu[t] >= u_min:
+            org_id = org_ids[bb[t]]
+            choice[i] = org_id
+            candidates += ba[t] != org_id
+        else:
+            choice[i] = -1
             bb[t] = -1
-            bd[t] = misery_cap
-        j = 0
-        while not bonus and j + 2 <= k:
-            ox0, oy0, c0 = org_pos[j, 0], org_pos[j, 1], org_bonus[j]
-            ox1, oy1, c1 = org_pos[j + 1, 0], org_pos[j + 1, 1], org_bonus[j + 1]
-            for t in range(m):
-                x, y = bx[t], by[t]
-                dx, dy = x - ox0, y - oy0
-                d, u, b = _plain_compare(dx * dx + dy * dy, c0, j, bd[t], bu[t], bb[t])
-                dx, dy = x - ox1, y - oy1
-                d, u, b = _plain_compare(dx * dx + dy * dy, c1, j + 1, d, u, b)
-                bd[t], bu[t], bb[t] = d, u, b
-            j += 2
-        while bonus and j + 2 <= k:
-            ox0, oy0, c0 = org_pos[j, 0], org_pos[j, 1], org_bonus[j]
-            ox1, oy1, c1 = org_pos[j + 1, 0], org_pos[j + 1, 1], org_bonus[j + 1]
-            base0, base1 = org_base[j], org_base[j + 1]
-            z0, z1 = org_zhuz[j], org_zhuz[j + 1]
-            id0, id1 = np.int64(org_ids[j]), np.int64(org_ids[j + 1])
-            for t in range(m):
-                x, y, e, z, a = bx[t], by[t], be[t], bz[t], ba[t]
-                dx, dy = x - ox0, y - oy0
-                d, u, b = _compare(
-                    dx * dx + dy * dy, c0, base0, z0, id0, j, e, z, a, bd[t], bu[t], bb[t],
-                    b_eth, b_clan, b_pid,
-                )  # fmt: skip
-                dx, dy = x - ox1, y - oy1
-                d, u, b = _compare(
-                    dx * dx + dy * dy, c1, base1, z1, id1, j + 1, e, z, a, d, u, b,
-                    b_eth, b_clan, b_pid,
-                )  # fmt: skip
-                bd[t], bu[t], bb[t] = d, u, b
-            j += 2
-        if j < k:
-            ox0, oy0, c0 = org_pos[j, 0], org_pos[j, 1], org_bonus[j]
-            base0, z0, id0 = org_base[j], org_zhuz[j], np.int64(org_ids[j])
-            for t in range(m):
-                dx, dy = bx[t] - ox0, by[t] - oy0
-                bd[t], bu[t], bb[t] = _compare(
-                    dx * dx + dy * dy, c0, base0, z0, id0, j, be[t], bz[t], ba[t],
-                    bd[t], bu[t], bb[t], b_eth, b_clan, b_pid,
-                )  # fmt: skip
+    return candidates
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _block_columns():  # pragma: no cover
+    """A block's working columns (see :func:`_choose_block`)."""
+    bx, by, bu, bd = np.empty(_BLOCK), np.empty(_BLOCK), np.empty(_BLOCK), np.empty(_BLOCK)
+    be, bz = np.empty(_BLOCK, np.int64), np.empty(_BLOCK, np.int64)
+    ba, bb = np.empty(_BLOCK, np.int64), np.empty(_BLOCK, np.int64)
+    return bx, by, be, bz, ba, bu, bb, bd
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _count_range(
+    start, stop, at, rows, nearest, voter_at, x, y, group, weight,
+    org_weight, org_pos_sum, org_sq_sum, org_eth, totals,
+):  # fmt: skip  # pragma: no cover
+    """Voters ``start..stop``, in order: every sum over voters.
+
+    Voter ``i``'s row (−1: backs none) and d² are at ``i − at``, its position and group
+    at ``i − voter_at``. ``totals`` carries (Σ w·d², Σ w) from one range to the next, so
+    that every sum is taken in voter order, as in :func:`_support_kernel` followed by
+    the NumPy updates it replaced.
+    """
+    misery_sum = totals[0]
+    weight_sum = totals[1]
+    for i in range(start, stop):
+        w = np.float64(weight[i])
+        misery_sum += np.float64(nearest[i - at]) * w
+        weight_sum += w
+        best = np.int64(rows[i - at])
+        if best >= 0:
+            v = i - voter_at
+            vx = np.float64(x[v])
+            vy = np.float64(y[v])
+            org_weight[best] += w
+            org_pos_sum[best, 0] += w * vx
+            org_pos_sum[best, 1] += w * vy
+            org_sq_sum[best] += w * (vx * vx + vy * vy)
+            org_eth[best, group[v]] += w
+    totals[0] = misery_sum
+    totals[1] = weight_sum
+
+
+_kept_columns = threading.local()
+
+
+def _working_columns(size: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Two sets of (row, d²) columns for ``size`` voters each (6 bytes a voter), kept from
+    one pass to the next per thread that runs passes, so that fresh pages are not
+    faulted in every month."""
+    kept = getattr(_kept_columns, "columns", None)
+    if kept is None or len(kept[0][0]) != size:
+        kept = [(np.empty(size, ORGANISATION_CODE), np.empty(size, np.float32)) for _ in range(2)]
+        _kept_columns.columns = kept
+    return kept
+
+
+@njit(cache=True, nogil=True)
+def _choose_and_count_kernel(
+    pos, ethnicity, zhuz, attachment, redirect,
+    org_pos, org_base, org_zhuz, org_ids, org_bonus,
+    b_eth, b_clan, b_pid, u_min, misery_cap, misery_memory, choice, misery,
+    start, stop, weight, org_weight, org_pos_sum, org_sq_sum, org_eth, totals,
+):  # fmt: skip
+    """Voters ``start..stop`` on one thread, in blocks of :data:`_BLOCK`: each block is
+    chosen (:func:`_choose_block`) and counted (:func:`_count_range`) while its working
+    columns are in the first-level cache. Adds the block's candidates to ``totals[2]``."""
+    masks = _bonus_masks(org_base, org_zhuz, org_ids)
+    bx, by, be, bz, ba, bu, bb, bd = _block_columns()
+    for first in range(start, stop, _BLOCK):
+        m = min(_BLOCK, stop - first)
+        totals[2] += _choose_block(
+            pos, ethnicity, zhuz, attachment, redirect, org_pos, org_base, org_zhuz, org_ids,
+            org_bonus, b_eth, b_clan, b_pid, u_min, misery_cap, misery_memory, masks,
+            first, m, bx, by, be, bz, ba, bu, bb, bd, choice, misery,
+        )  # fmt: skip
+        _count_range(
+            first, first + m, first, bb, bd, first, bx, by, be, weight,
+            org_weight, org_pos_sum, org_sq_sum, org_eth, totals,
+        )  # fmt: skip
+
+
+@njit(cache=True, nogil=True)
+def _choose_kernel(
+    pos, ethnicity, zhuz, attachment, redirect,
+    org_pos, org_base, org_zhuz, org_ids, org_bonus,
+    b_eth, b_clan, b_pid, u_min, misery_cap, misery_memory, choice, misery,
+    start, stop, at, rows, nearest,
+):  # fmt: skip
+    """:func:`_choose_block` over voters ``start..stop``, a block at a time, keeping each
+    voter's row and d² at ``i − at`` for counting. Returns the number of candidates.
+    Nothing is summed in floating point, so disjoint ranges can run on different
+    threads (a count of voters is the same in any order)."""
+    masks = _bonus_masks(org_base, org_zhuz, org_ids)
+    bx, by, be, bz, ba, bu, bb, bd = _block_columns()
+    candidates = 0
+    for first in range(start, stop, _BLOCK):
+        m = min(_BLOCK, stop - first)
+        candidates += _choose_block(
+            pos, ethnicity, zhuz, attachment, redirect, org_pos, org_base, org_zhuz, org_ids,
+            org_bonus, b_eth, b_clan, b_pid, u_min, misery_cap, misery_memory, masks,
+            first, m, bx, by, be, bz, ba, bu, bb, bd, choice, misery,
+        )  # fmt: skip
         for t in range(m):
-            i = first + t
-            nearest = np.float32(bd[t])
-            misery[i] = np.float32(misery[i] * gamma) + nearest
-            w = np.float64(weight[i])
-            misery_sum += np.float64(nearest) * w
-            weight_sum += w
-            best = bb[t]
-            if best >= 0 and bu[t] >= u_min:
-                org_id = org_ids[best]
-                choice[i] = org_id
-                if ba[t] != org_id:
-                    candidates += 1
-                x = bx[t]
-                y = by[t]
-                org_weight[best] += w
-                org_pos_sum[best, 0] += w * x
-                org_pos_sum[best, 1] += w * y
-                org_sq_sum[best] += w * (x * x + y * y)
-                org_eth[best, be[t]] += w
-            else:
-                choice[i] = -1
-    return misery_sum, weight_sum, candidates
+            rows[first + t - at] = bb[t]
+            nearest[first + t - at] = bd[t]
+    return candidates
+
+
+@njit(cache=True, nogil=True)
+def _count_kernel(
+    start, stop, at, rows, nearest, pos, ethnicity, weight,
+    org_weight, org_pos_sum, org_sq_sum, org_eth, totals,
+):  # fmt: skip
+    """:func:`_count_range` for voters whose rows and d² :func:`_choose_kernel` kept."""
+    _count_range(
+        start, stop, at, rows, nearest, 0, pos[:, 0], pos[:, 1], ethnicity, weight,
+        org_weight, org_pos_sum, org_sq_sum, org_eth, totals,
+    )  # fmt: skip
+
+
+#: Voters per part of the threaded pass: helpers choose for the end of a part while
+#: this thread chooses and counts its start, then counts the helpers' voters.
+THREADED_PART = 1 << 17
+
+#: Below this many voters the pass keeps to one thread (handing work to a helper
+#: thread and back costs about 0.1 ms on a virtual machine).
+THREADED_MIN_VOTERS = 1 << 16
+
+
+def _helper_share(threads: int, k: int, overlapped: bool) -> float:
+    """Share of a part's voters that the helper threads choose for.
+
+    Costs per voter, in units of one voter compared with one organisation: choosing
+    about ``c = 10 + k``, counting about ``q = 5``. This thread chooses and counts the
+    rest of the part (``c + q`` each) and, when ``overlapped``, counts the previous
+    part's helper voters meanwhile (``q`` each); the share balances the two sides.
+    Only speed depends on it, never results.
+    """
+    c, q = 10.0 + k, 5.0
+    lead = c + q - (q if overlapped else 0.0)
+    return min(1.0, (c + q) / (lead + c / (threads - 1)))
+
+
+def monthly_support_pass(
+    voters: Voters, redirect: np.ndarray, orgs: OrganisationArrays, params: PartyParameters,
+    choice: np.ndarray, misery: np.ndarray, sums: tuple[np.ndarray, ...],
+    threads: int = 1, part: int = THREADED_PART, min_voters: int = THREADED_MIN_VOTERS,
+) -> tuple[float, float, int]:  # fmt: skip
+    """The month's support pass: redirect attachments, choose, update misery, count.
+
+    ``sums`` are (weight, position sum, square sum, ethnic weight) per organisation,
+    added to in place. Returns (Σ w·d², Σ w, number of voters who back an organisation
+    they are not attached to).
+
+    With ``threads`` > 1 and at least ``min_voters`` voters, the voters go in parts of
+    ``part``: helper threads choose for the end of each part (:func:`_choose_kernel`)
+    while this thread chooses and counts its start and counts the end of the part
+    before. Every floating-point sum is still taken in voter order on this thread, so
+    the results are the same bits for any ``threads`` and ``part``.
+    """
+    n = len(voters)
+    choose_args = (
+        voters.position, voters.ethnicity, voters.zhuz, voters.attachment, redirect,
+        orgs.position, orgs.base, orgs.zhuz, orgs.ids, orgs.bonus,
+        float(params.ethnic_bonus), float(params.clan_bonus), float(params.attachment_bonus),
+        float(params.min_utility), float(params.misery_cap), float(params.misery_memory),
+        choice, misery,
+    )  # fmt: skip
+    totals = np.zeros(3)  # Σ w·d², Σ w, candidates
+    if threads <= 1 or n < max(2, min_voters):
+        _choose_and_count_kernel(*choose_args, 0, n, voters.weight, *sums, totals)
+    else:
+        _threaded_pass(voters, len(orgs), threads, max(2, int(part)), choose_args, sums, totals)
+    return float(totals[0]), float(totals[1]), int(totals[2])
+
+
+def _threaded_pass(voters, k, threads, part, choose_args, sums, totals) -> None:
+    """:func:`monthly_support_pass` on ``threads`` threads (see there)."""
+    n = len(voters)
+    helpers = helper_pool(threads - 1)
+    parts = [(lo, min(n, lo + part)) for lo in range(0, n, part)]
+    columns = _working_columns(min(part, n))
+
+    def hand_over(index: int, overlapped: bool) -> tuple[int, list]:
+        """Helpers start on the end of part ``index``; returns where their voters start."""
+        lo, hi = parts[index]
+        split = hi - int((hi - lo) * _helper_share(threads, k, overlapped))
+        split = min(hi - 1, max(lo + 1, split))
+        edges = [split + (hi - split) * h // (threads - 1) for h in range(threads)]
+        return split, [
+            helpers.submit(_choose_kernel, *choose_args, a, b, split, *columns[index % 2])
+            for a, b in itertools.pairwise(edges)
+            if b > a
+        ]
+
+    split, jobs = hand_over(0, overlapped=False)
+    for index, (lo, hi) in enumerate(parts):
+        _choose_and_count_kernel(*choose_args, lo, split, voters.weight, *sums, totals)
+        totals[2] += sum(job.result() for job in jobs)
+        helped = split
+        if index + 1 < len(parts):
+            split, jobs = hand_over(index + 1, overlapped=True)
+        rows, nearest = columns[index % 2]
+        _count_kernel(
+            helped, hi, helped, rows, nearest, voters.position, voters.ethnicity,
+            voters.weight, *sums, totals,
+        )  # fmt: skip
 
 
 @njit(cache=True, nogil=True)
@@ -482,9 +685,10 @@ ATTACH_CHUNK = 1 << 20
 def update_support(world: World, rng: np.random.Generator, date: Month) -> list[Event]:
     """Count this month's support, then update fitness, misery and attachments.
 
-    One compiled pass over the voters (:func:`_monthly_support_kernel`) redirects
-    attachments to dissolved organisations, counts support, and updates each voter's
-    choice and misery; nothing of the voters' size is allocated.
+    One pass over the voters (:func:`monthly_support_pass`) redirects attachments to
+    dissolved organisations, counts support, and updates each voter's choice and
+    misery; nothing of the voters' size is allocated. It uses the run's threads
+    (:func:`polsim.engine.threads.run_threads`); results do not depend on how many.
     """
     params = world.scenario.parties
     table: Organisations = world.organisations
@@ -503,12 +707,10 @@ def update_support(world: World, rng: np.random.Generator, date: Month) -> list[
     position_sum = np.zeros((k, 2))
     square_sum = np.zeros(k)
     ethnic_weight = np.zeros((k, n_groups))
-    misery_sum, total, candidates = _monthly_support_kernel(
-        voters.position, voters.ethnicity, voters.zhuz, voters.attachment, voters.weight,
-        redirect, arrays.position, arrays.base, arrays.zhuz, arrays.ids, arrays.bonus,
-        float(params.ethnic_bonus), float(params.clan_bonus), float(params.attachment_bonus),
-        float(params.min_utility), float(params.misery_cap), float(params.misery_memory),
-        table.choice, table.misery, org_weight, position_sum, square_sum, ethnic_weight,
+    misery_sum, total, candidates = monthly_support_pass(
+        voters, redirect, arrays, params, table.choice, table.misery,
+        (org_weight, position_sum, square_sum, ethnic_weight),
+        threads=run_threads(), part=THREADED_PART, min_voters=THREADED_MIN_VOTERS,
     )  # fmt: skip
     electorate = world.electorate
     # Weighted mean of d², summed in voter order (float64).

@@ -1,0 +1,102 @@
+"""Threads for the voter passes: how many a run may use, and the pool that runs them.
+
+A pass that uses threads gives the same bits with any number of them. Threads only
+compute per-voter values over disjoint ranges of voters (a choice, a distance); every
+sum over voters is then taken on one thread, in voter order, as a serial pass would.
+So the thread count is a matter of speed, never of results, and it is not part of a
+run's identity.
+
+How many threads a run uses, first match wins:
+
+1. :func:`using_threads` around the call (the ensemble runner sets 1 in its workers,
+   which are already one process per core);
+2. the environment variable ``POLSIM_THREADS`` (a positive integer);
+3. ``min(2, cores available to this process)``. Two, because the passes threads help
+   have a serial part (the sums) that bounds them: a third thread gains little.
+
+The setting is a :class:`contextvars.ContextVar`, so two runs in two threads of one
+process (the dashboard) each keep their own. The helper threads are one
+:class:`concurrent.futures.ThreadPoolExecutor` per process, made on first use, and
+dropped in a child after ``fork`` (its threads do not survive the fork).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from polsim.errors import UserInputError
+
+__all__ = ["THREADS_VARIABLE", "helper_pool", "parse_threads", "run_threads", "using_threads"]
+
+#: The environment variable that sets the default number of threads.
+THREADS_VARIABLE = "POLSIM_THREADS"
+
+_chosen: ContextVar[int | None] = ContextVar("polsim_threads", default=None)
+_pool: ThreadPoolExecutor | None = None
+_pool_size = 0
+_pool_lock = threading.Lock()
+
+
+def parse_threads(value: object, origin: str) -> int:
+    """A thread count from user input; ``origin`` names where it came from."""
+    try:
+        count = int(str(value).strip())
+    except ValueError:
+        count = 0
+    if count < 1:
+        raise UserInputError(f"{origin} must be a positive whole number of threads; got {value!r}")
+    return count
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def run_threads() -> int:
+    """The number of threads a voter pass may use here (at least 1)."""
+    chosen = _chosen.get()
+    if chosen is not None:
+        return chosen
+    value = os.environ.get(THREADS_VARIABLE)
+    if value not in (None, ""):
+        return parse_threads(value, THREADS_VARIABLE)
+    return min(2, _cores())
+
+
+@contextmanager
+def using_threads(count: int) -> Iterator[None]:
+    """Within the block, voter passes use ``count`` threads (this context only)."""
+    token = _chosen.set(parse_threads(count, "the number of threads"))
+    try:
+        yield
+    finally:
+        _chosen.reset(token)
+
+
+def helper_pool(helpers: int) -> ThreadPoolExecutor:
+    """The process's pool of helper threads, with room for at least ``helpers``."""
+    global _pool, _pool_size
+    with _pool_lock:
+        if _pool is None or _pool_size < helpers:
+            if _pool is not None:
+                _pool.shutdown(wait=False)
+            _pool = ThreadPoolExecutor(max_workers=helpers, thread_name_prefix="polsim-voters")
+            _pool_size = helpers
+        return _pool
+
+
+def _forget_pool() -> None:
+    global _pool, _pool_size, _pool_lock
+    _pool, _pool_size, _pool_lock = None, 0, threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_pool)
