@@ -109,3 +109,35 @@ def test_side_weight_is_numpys_masked_sum(n, share, equal, seed):
         assert pairwise_sum(w, labels=labels, side=side) == w[labels == side].sum()
         full = np.ascontiguousarray(w)
         assert pairwise_sum(full, labels=labels, side=side) == w[labels == side].sum()
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    n=st.integers(0, 400),
+    chunk=st.integers(1, 90),
+    threads_=st.sampled_from([1, 2, 3]),
+    radius=st.floats(0.0, 1.5),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_ethnic_weights_near_equals_reference_on_any_threads(n, chunk, threads_, radius, seed):
+    """Weight by group near a point: chunks split among threads, then added in chunk
+    order, give the reference's bits (small chunks, so that there are many)."""
+    from polsim.engine import threads
+    from polsim.parties import common
+
+    from .conftest import make_voters
+
+    rng = np.random.default_rng(seed)
+    voters = make_voters(
+        rng.uniform(-1, 1, (n, 2)), ethnicity=rng.integers(0, 4, n), weight=rng.uniform(0.5, 2, n)
+    )
+    point = rng.uniform(-0.5, 0.5, 2)
+    saved = common._CHUNK, threads.THREADED_MIN_VOTERS
+    common._CHUNK, threads.THREADED_MIN_VOTERS = chunk, 2
+    try:
+        with threads.using_threads(threads_):
+            got = common.ethnic_weights_near(voters, point, radius, 4)
+        want = common.ethnic_weights_near_reference(voters, point, radius, 4)
+    finally:
+        common._CHUNK, threads.THREADED_MIN_VOTERS = saved
+    assert np.array_equal(got, want)

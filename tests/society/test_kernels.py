@@ -7,6 +7,7 @@ import copy
 import numpy as np
 import pytest
 
+from polsim.engine import threads
 from polsim.engine.calendar import Month
 from polsim.engine.schedule import MONTHLY_MECHANISMS
 from polsim.engine.simulation import Simulation
@@ -63,7 +64,15 @@ def test_grievance_kernel_matches_numpy(worlds):
     assert coopted_backers > 0  # the co-optation branch was exercised
 
 
-def test_mobilisation_kernel_matches_numpy(worlds):
+@pytest.fixture(params=[1, 2, 3], ids=lambda n: f"{n}-threads")
+def oblasts_split(request, monkeypatch):
+    """Passes that split oblasts among threads do so even for a small electorate."""
+    monkeypatch.setattr(threads, "THREADED_MIN_VOTERS", 2)
+    with threads.using_threads(request.param):
+        yield request.param
+
+
+def test_mobilisation_kernel_matches_numpy(worlds, oblasts_split):
     acting = 0
     for world in worlds:
         # Lower the thresholds so that cascades go both ways in some oblasts.
@@ -80,7 +89,7 @@ def test_mobilisation_kernel_matches_numpy(worlds):
     assert acting > 0
 
 
-def test_cell_sums_kernel_matches_numpy(worlds):
+def test_cell_sums_kernel_matches_numpy(worlds, oblasts_split):
     for world in worlds:
         other = copy.deepcopy(world)
         summarise_society(world, np.random.default_rng(0), world.date)

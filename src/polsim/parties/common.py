@@ -8,11 +8,13 @@ adaptation rule. Mechanisms call these; they never call each other.
 from __future__ import annotations
 
 import math
+from itertools import pairwise
 
 import numpy as np
 from numba import njit
 
 from polsim.engine.calendar import Month
+from polsim.engine.threads import even_cuts, run_together, voter_parts
 from polsim.parties.organisations import RULES, Organisation, base_names
 from polsim.scenario.schema import PartyParameters
 from polsim.world.polity import World
@@ -54,31 +56,37 @@ def draw_rule(params: PartyParameters, rng: np.random.Generator) -> str:
 
 
 @njit(cache=True, nogil=True)
-def _ethnic_weights_kernel(position, ethnicity, weight, px, py, r2, chunk, out):
-    """Chunk by chunk, the sums of ``ethnic_weights_near_reference`` in the same order."""
+def _ethnic_weights_kernel(position, ethnicity, weight, px, py, r2, chunk, first, end, partial):
+    """Chunks ``first..end``: each chunk's sums of ``ethnic_weights_near_reference`` in
+    voter order, in its row of ``partial``. Chunks share nothing, so disjoint ranges of
+    them can run on different threads."""
     n = position.shape[0]
-    partial = np.zeros(out.shape[0])
-    for start in range(0, n, chunk):
-        partial[:] = 0.0
-        for i in range(start, min(n, start + chunk)):
+    for c in range(first, end):
+        for i in range(c * chunk, min(n, (c + 1) * chunk)):
             dx = np.float64(position[i, 0]) - px
             dy = np.float64(position[i, 1]) - py
             if dx * dx + dy * dy <= r2:
-                partial[ethnicity[i]] += np.float64(weight[i])
-        for g in range(out.shape[0]):
-            out[g] += partial[g]
+                partial[c, ethnicity[i]] += np.float64(weight[i])
 
 
 def ethnic_weights_near(
     voters: Voters, point: np.ndarray, radius: float, n_groups: int
 ) -> np.ndarray:
-    """Voter weight by ethnic group within ``radius`` of ``point`` (one compiled pass)."""
-    out = np.zeros(n_groups)
+    """Voter weight by ethnic group within ``radius`` of ``point``: each chunk's sums in
+    a compiled pass (chunks split among the run's threads), then the chunks' sums added
+    in chunk order, as the reference does."""
+    chunks = -(-len(voters) // _CHUNK)
+    partial = np.zeros((chunks, n_groups))
     point = np.asarray(point, dtype=np.float64)
-    _ethnic_weights_kernel(
+    arguments = (
         voters.position, voters.ethnicity, voters.weight, float(point[0]), float(point[1]),
-        float(radius) * float(radius), _CHUNK, out,
+        float(radius) * float(radius), _CHUNK,
     )  # fmt: skip
+    cuts = even_cuts(np.arange(chunks + 1), voter_parts(len(voters)))
+    run_together([(_ethnic_weights_kernel, (*arguments, a, b, partial)) for a, b in pairwise(cuts)])
+    out = np.zeros(n_groups)
+    for row in partial:
+        out += row
     return out
 
 

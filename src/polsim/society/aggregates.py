@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 import numpy as np
 
 from polsim.engine.calendar import Month
 from polsim.engine.events import Event
+from polsim.engine.threads import even_cuts, run_together, voter_parts
 from polsim.society.grievance import society_inputs, stored_grievance_reference
 from polsim.society.hardship import stored_hardship_reference
 from polsim.society.kernels import cell_sums_kernel
@@ -26,10 +28,13 @@ def summarise_society(world: World, rng: np.random.Generator, date: Month) -> li
     voters = world.voters
     n_groups = len(world.ethnic_groups)
     sums = np.zeros((4, voters.n_oblasts * n_groups))
-    cell_sums_kernel(
+    arguments = (
         voters.oblast_bounds, voters.weight, society_inputs(world), voters.active, n_groups,
         sums,
     )  # fmt: skip
+    # Cells are (oblast, group): threads take runs of oblasts with about equal voters.
+    cuts = even_cuts(voters.oblast_bounds, voter_parts(len(voters)))
+    run_together([(cell_sums_kernel, (*arguments, a, b)) for a, b in pairwise(cuts)])
     shape = (voters.n_oblasts, n_groups)
     society = world.society
     society.people, society.hardship, society.grievance, society.active = (

@@ -115,8 +115,11 @@ def _willing(i, society, risk, threshold, repression, choice, organised, discoun
 def mobilisation_kernel(
     society, risk, threshold, bandwagon, weight, active, bounds, totals,
     repression, choice, organised, discount, previous, shares, people, frontier, known,
+    first_oblast, end_oblast,
 ):  # fmt: skip  # pragma: no cover
-    """Each oblast's equilibrium active share, and who is active (see mobilise).
+    """Each oblast's equilibrium active share, and who is active (see mobilise), for the
+    oblasts ``first_oblast..end_oblast``: oblasts share no voter and no output, so
+    disjoint ranges can run on different threads.
 
     ``society`` is what :func:`voter_grievance` reads (G is derived for the voters
     read, not held).
@@ -131,7 +134,7 @@ def mobilisation_kernel(
     prefix is read; otherwise both are computed from the whole slice. Either way the
     sums are those of the whole slice in voter order.
     """
-    for o in range(bounds.shape[0] - 1):
+    for o in range(first_oblast, end_oblast):
         lo = bounds[o]
         hi = bounds[o + 1]
         # Last month's active share: sums in voter order, as np.bincount.
@@ -203,14 +206,18 @@ def mobilisation_kernel(
 
 
 @njit(cache=True, nogil=True)
-def cell_sums_kernel(bounds, weight, society, active, n_groups, out):  # pragma: no cover
+def cell_sums_kernel(
+    bounds, weight, society, active, n_groups, out, first_oblast, end_oblast
+):  # pragma: no cover
     """out[0..3][cell] += w, w·H, w·G, w·active in voter order (as np.bincount).
 
-    Oblast by oblast over ``bounds`` (voters are sorted by oblast); ``society`` is what
-    :func:`voter_grievance` reads.
+    Oblast by oblast over ``bounds`` (voters are sorted by oblast), for the oblasts
+    ``first_oblast..end_oblast``; a cell is an (oblast, group), so disjoint ranges of
+    oblasts can run on different threads. ``society`` is what :func:`voter_grievance`
+    reads.
     """
     ethnicity = society[2]
-    for o in range(bounds.shape[0] - 1):
+    for o in range(first_oblast, end_oblast):
         for i in range(bounds[o], bounds[o + 1]):
             cell = np.int64(o) * n_groups + ethnicity[i]
             w = weight[i]

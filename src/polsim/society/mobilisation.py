@@ -25,10 +25,13 @@ Epstein, J. M. (2002). Modeling civil violence. *PNAS* 99(suppl. 3).
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import numpy as np
 
 from polsim.engine.calendar import Month
 from polsim.engine.events import Event, MobilisationSubsided, MobilisationWave
+from polsim.engine.threads import even_cuts, run_together, voter_parts
 from polsim.society.grievance import (
     backs_organisation,
     organisation_flags,
@@ -131,7 +134,8 @@ def mobilise(world: World, rng: np.random.Generator, date: Month) -> list[Event]
     """Update who is active, oblast by oblast, and report waves that start or end.
 
     One compiled pass per oblast (:func:`~polsim.society.kernels.mobilisation_kernel`)
-    does what :func:`mobilise_reference` does with NumPy, with the same arithmetic.
+    does what :func:`mobilise_reference` does with NumPy, with the same arithmetic;
+    oblasts are split among the run's threads.
     """
     voters = world.voters
     discount = world.scenario.society.mobilisation.organised_discount
@@ -144,7 +148,7 @@ def mobilise(world: World, rng: np.random.Generator, date: Month) -> list[Event]
         society.oblast_people = np.zeros(voters.n_oblasts)
         society.active_frontier = np.zeros(voters.n_oblasts, dtype=np.int64)
         society.oblast_totals = oblast_totals(world)
-    mobilisation_kernel(
+    arguments = (
         society_inputs(world), voters.risk_aversion, voters.activation_threshold,
         voters.bandwagon_threshold, voters.weight, voters.active, voters.oblast_bounds,
         society.oblast_totals, np.float32(world.regime.repression),
@@ -152,6 +156,9 @@ def mobilise(world: World, rng: np.random.Generator, date: Month) -> list[Event]
         organised, np.float32(discount), previous, shares,
         society.oblast_people, society.active_frontier, known,
     )  # fmt: skip
+    # Oblasts are independent: threads take runs of them with about equal voters.
+    cuts = even_cuts(voters.oblast_bounds, voter_parts(len(voters)))
+    run_together([(mobilisation_kernel, (*arguments, a, b)) for a, b in pairwise(cuts)])
     return _wave_events(world, date, [float(s) for s in shares])
 
 
