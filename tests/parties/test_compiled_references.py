@@ -1,6 +1,7 @@
 """Compiled passes in the party mechanisms agree with their NumPy references."""
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -23,9 +24,14 @@ def test_compiled_draw_matches_numpy_reference():
             assert expected is None or got == expected
 
 
-def test_compiled_two_means_matches_numpy_reference():
+@pytest.mark.parametrize("threads_", [1, 2, 3])
+def test_compiled_two_means_matches_numpy_reference(threads_, monkeypatch):
+    """Also with every size split among threads (each round's labels by runs of rows)."""
+    from polsim.engine import threads
     from polsim.parties.splits import two_means, two_means_reference
 
+    monkeypatch.setattr(threads, "THREADED_MIN_VOTERS", 2)
+    monkeypatch.setenv(threads.THREADS_VARIABLE, str(threads_))
     rng = np.random.default_rng(8)
     for n in (2, 3, 50, 20_001):
         for spread in (0.05, 0.5):
@@ -75,15 +81,21 @@ def test_weighted_sample_is_generator_choice_sorted():
                 assert ours.random() == numpys.random()  # the same draws were taken
 
 
-def test_split_two_means_reads_supporters_in_place():
+@pytest.mark.parametrize("threads_", [1, 2, 3])
+def test_split_two_means_reads_supporters_in_place(threads_, monkeypatch):
+    """Supporters found by runs of voters on any number of threads, in voter order."""
+    from polsim.engine import threads
     from polsim.parties.splits import _supporters, _two_means, _weights_of, two_means
 
+    monkeypatch.setattr(threads, "THREADED_MIN_VOTERS", 2)
+    monkeypatch.setenv(threads.THREADS_VARIABLE, str(threads_))
     rng = np.random.default_rng(11)
     n = 30_000
     position = rng.normal(0, 0.4, (n, 2)).clip(-1, 1).astype(np.float32)
     choice = rng.integers(-1, 3, n).astype(np.int16)
     rows = _supporters(choice, 1)
     assert np.array_equal(rows, np.flatnonzero(choice == 1))
+    assert len(_supporters(choice, 7)) == 0
     for weight in (np.broadcast_to(np.float32(1.7), (n,)), rng.random(n).astype(np.float32)):
         w = _weights_of(weight, rows)
         assert np.array_equal(w, weight[rows].astype(np.float64))

@@ -50,7 +50,7 @@ def test_hardship_kernel_matches_numpy(worlds):
         assert np.array_equal(hardship_of(world, rows), expected[rows])
 
 
-def test_grievance_kernel_matches_numpy(worlds):
+def test_grievance_kernel_matches_numpy(worlds, threads_forced):
     coopted_backers = 0
     for world in worlds:
         expected = grievance_reference(world)
@@ -65,14 +65,14 @@ def test_grievance_kernel_matches_numpy(worlds):
 
 
 @pytest.fixture(params=[1, 2, 3], ids=lambda n: f"{n}-threads")
-def oblasts_split(request, monkeypatch):
-    """Passes that split oblasts among threads do so even for a small electorate."""
+def threads_forced(request, monkeypatch):
+    """Passes that split voters or oblasts among threads do so even for a small electorate."""
     monkeypatch.setattr(threads, "THREADED_MIN_VOTERS", 2)
     with threads.using_threads(request.param):
         yield request.param
 
 
-def test_mobilisation_kernel_matches_numpy(worlds, oblasts_split):
+def test_mobilisation_kernel_matches_numpy(worlds, threads_forced):
     acting = 0
     for world in worlds:
         # Lower the thresholds so that cascades go both ways in some oblasts.
@@ -89,7 +89,7 @@ def test_mobilisation_kernel_matches_numpy(worlds, oblasts_split):
     assert acting > 0
 
 
-def test_cell_sums_kernel_matches_numpy(worlds, oblasts_split):
+def test_cell_sums_kernel_matches_numpy(worlds, threads_forced):
     for world in worlds:
         other = copy.deepcopy(world)
         summarise_society(world, np.random.default_rng(0), world.date)

@@ -67,7 +67,12 @@ def test_compiled_bloc_table_matches_numpy_reference():
     weight = (rng.random(n) * 2).astype(np.float32)
     bloc = rng.integers(0, n_cols, n_orgs).astype(np.int64)
     bounds = np.searchsorted(oblast, np.arange(n_oblasts + 1))  # voters sorted by oblast
-    table = np.zeros(n_oblasts * n_cols)
-    _bloc_table(choice, bounds, weight, bloc, n_cols, table)
     expected = _bloc_table_numpy(choice, oblast, weight, bloc, n_cols, n_oblasts * n_cols)
+    table = np.zeros(n_oblasts * n_cols)
+    _bloc_table(choice, bounds, weight, bloc, n_cols, table, 0, n_oblasts)
+    assert np.array_equal(table, expected)
+    # Runs of oblasts, in any order (as threads take them), fill the same table.
+    table = np.zeros(n_oblasts * n_cols)
+    for first, end in ((3, 5), (0, 1), (1, 3)):
+        _bloc_table(choice, bounds, weight, bloc, n_cols, table, first, end)
     assert np.array_equal(table, expected)

@@ -33,6 +33,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from contextvars import ContextVar
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -49,6 +50,7 @@ __all__ = [
     "run_together",
     "using_threads",
     "voter_parts",
+    "voter_ranges",
 ]
 
 #: Below this many voters a pass keeps to one thread.
@@ -117,6 +119,17 @@ def helper_pool(helpers: int) -> ThreadPoolExecutor:
 def voter_parts(n_voters: int) -> int:
     """How many threads a pass over ``n_voters`` voters uses here."""
     return run_threads() if n_voters >= THREADED_MIN_VOTERS else 1
+
+
+def voter_ranges(n_voters: int) -> list[tuple[int, int]]:
+    """``0..n_voters`` cut into :func:`voter_parts` runs of about equal length.
+
+    >>> voter_ranges(10)
+    [(0, 10)]
+    """
+    parts = voter_parts(n_voters)
+    cuts = [n_voters * p // parts for p in range(parts + 1)]
+    return list(pairwise(cuts))
 
 
 def even_cuts(cumulative: Sequence[int] | np.ndarray, parts: int) -> list[int]:

@@ -28,6 +28,7 @@ from numba import njit
 
 from polsim.engine.calendar import Month
 from polsim.engine.events import Event, PartySplit
+from polsim.engine.threads import run_together, voter_ranges
 from polsim.parties.common import (
     base_from_weights,
     coalition_skill,
@@ -119,10 +120,11 @@ def _covariance_sums(position, rows, w, mean, out):  # pragma: no cover
 
 
 @njit(cache=True, nogil=True)
-def _backing_rows(choice, org_id, rows):  # pragma: no cover
-    """Fill ``rows`` with the voters whose choice is ``org_id``, ascending; return how many."""
+def _backing_rows(choice, org_id, start, stop, rows):  # pragma: no cover
+    """Fill ``rows`` with the voters of ``start..stop`` whose choice is ``org_id``,
+    ascending; return how many there are (counted in full even when ``rows`` is short)."""
     m = 0
-    for i in range(choice.shape[0]):
+    for i in range(start, stop):
         if choice[i] == org_id:
             if m < rows.shape[0]:
                 rows[m] = i
@@ -131,12 +133,22 @@ def _backing_rows(choice, org_id, rows):  # pragma: no cover
 
 
 def _supporters(choice: np.ndarray, org_id: int) -> np.ndarray:
-    """``np.flatnonzero(choice == org_id)`` as int32 (half its memory; voter rows < 2³¹)."""
+    """``np.flatnonzero(choice == org_id)`` as int32 (half its memory; voter rows < 2³¹).
+
+    Runs of voters are counted on the run's threads, then filled at their offsets."""
     if len(choice) >= 2**31:
         return np.flatnonzero(choice == org_id)
-    count = _backing_rows(choice, org_id, np.empty(0, dtype=np.int32))
-    rows = np.empty(count, dtype=np.int32)
-    _backing_rows(choice, org_id, rows)
+    ranges = voter_ranges(len(choice))
+    nothing = np.empty(0, dtype=np.int32)
+    counts = run_together([(_backing_rows, (choice, org_id, a, b, nothing)) for a, b in ranges])
+    rows = np.empty(sum(counts), dtype=np.int32)
+    offsets = np.cumsum([0, *counts])
+    run_together(
+        [
+            (_backing_rows, (choice, org_id, a, b, rows[offsets[k] : offsets[k + 1]]))
+            for k, (a, b) in enumerate(ranges)
+        ]
+    )
     return rows
 
 
@@ -179,8 +191,12 @@ def _two_means(position: np.ndarray, rows: np.ndarray, w: np.ndarray) -> np.ndar
         axis = -axis  # a fixed orientation, so labels do not depend on eigh's sign
     centres = np.stack([mean - axis, mean + axis])
     new = np.empty(len(rows), dtype=np.int8)
+    ranges = voter_ranges(len(rows))  # a label per row: threads take runs of rows
     for _ in range(_LLOYD_ROUNDS):
-        zeros, ones = _assign(position, rows, centres, new)
+        sides = run_together(
+            [(_assign, (position, rows[a:b], centres, new[a:b])) for a, b in ranges]
+        )
+        zeros, ones = all(z for z, _ in sides), all(o for _, o in sides)
         if zeros or ones:
             break
         _side_sums(position, rows, w, new, sums)

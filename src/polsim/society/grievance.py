@@ -26,6 +26,7 @@ import numpy as np
 
 from polsim.engine.calendar import Month
 from polsim.engine.events import Event
+from polsim.engine.threads import run_together, voter_ranges
 from polsim.scenario.schema import ZHUZES
 from polsim.society.hardship import hardship_reference, hardship_rule, stored_hardship_reference
 from polsim.society.kernels import coopted_backers_kernel, grievance_kernel
@@ -65,10 +66,14 @@ def update_grievance(world: World, rng: np.random.Generator, date: Month) -> lis
     bonus = world.scenario.society.cooptation_legitimacy
     world.society.grievance_factor = grievance_factor_table(distrust, bonus)
     coopted = organisation_flags(world, coopted=True) if bonus > 0 else np.zeros(0, bool)
-    coopted_backers_kernel(
-        world.organisations.choice if len(coopted) else np.zeros(0, np.int32),
-        coopted,
-        world.voters.backs_coopted,
+    choice = world.organisations.choice if len(coopted) else np.zeros(0, np.int32)
+    flags = world.voters.backs_coopted
+    # One flag per voter: threads take runs of voters.
+    run_together(
+        [
+            (coopted_backers_kernel, (choice[a:b], coopted, flags[a:b]))
+            for a, b in voter_ranges(len(flags))
+        ]
     )
     return []
 

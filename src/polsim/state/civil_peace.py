@@ -24,11 +24,14 @@ force.
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import numpy as np
 from numba import njit
 
 from polsim.engine.calendar import Month
 from polsim.engine.events import Event, ViolentEpisode
+from polsim.engine.threads import even_cuts, run_together, voter_parts
 from polsim.measures.ethnic import ethnic_polarization
 from polsim.world.polity import World
 
@@ -38,11 +41,13 @@ _MIN_GROUP_SHARE = 0.05
 
 
 @njit(cache=True, nogil=True)
-def _bloc_table(choice, bounds, weight, bloc, n_cols, table):  # pragma: no cover
+def _bloc_table(choice, bounds, weight, bloc, n_cols, table, first, end):  # pragma: no cover
     """Add each backer's weight to its (oblast, bloc) cell, in voter order, as
-    ``np.bincount`` does in :func:`_bloc_table_numpy` (the reference). Voters are sorted
-    by oblast: oblast ``o`` is rows ``bounds[o]:bounds[o + 1]``."""
-    for o in range(bounds.shape[0] - 1):
+    ``np.bincount`` does in :func:`_bloc_table_numpy` (the reference), for the oblasts
+    ``first..end``. Voters are sorted by oblast: oblast ``o`` is rows
+    ``bounds[o]:bounds[o + 1]``; oblasts share no cell, so disjoint ranges of them can
+    run on different threads."""
+    for o in range(first, end):
         for i in range(bounds[o], bounds[o + 1]):
             c = choice[i]
             if c >= 0:
@@ -72,7 +77,9 @@ def ethnic_vote_polarisation(world: World) -> np.ndarray:
         if mask and mask & (mask - 1) == 0:
             bloc[org.id] = mask.bit_length() - 1
     table = np.zeros(n_oblasts * (n_groups + 1))
-    _bloc_table(choice, voters.oblast_bounds, voters.weight, bloc, n_groups + 1, table)
+    arguments = (choice, voters.oblast_bounds, voters.weight, bloc, n_groups + 1, table)
+    cuts = even_cuts(voters.oblast_bounds, voter_parts(len(voters)))
+    run_together([(_bloc_table, (*arguments, a, b)) for a, b in pairwise(cuts)])
     table = table.reshape(n_oblasts, n_groups + 1)
     out = np.zeros(n_oblasts)
     for o in range(n_oblasts):
