@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from polsim.elections.voting import (
     Ballot,
     CandidateTable,
     _approval,
     _candidate_arrays,
-    _choose_and_count,
+    _choose_candidates,
     _coefficients,
+    _count_ballots,
     approval_totals,
     approval_totals_reference,
     cast_ballots,
@@ -109,25 +111,19 @@ def test_kernel_equals_numpy_reference():
     pair_start = np.concatenate(([0], np.cumsum(slate)))
     ballots = np.zeros(len(unit_district))
     pair_votes = np.zeros(int(pair_start[-1]))
-    _choose_and_count(
-        np.ascontiguousarray(ballot.position[:, 0]),
-        np.ascontiguousarray(ballot.position[:, 1]),
-        ballot.ethnicity,
-        ballot.zhuz,
-        ballot.attachment,
-        _approval(ballot, rows),
-        ballot.district,
-        ballot.unit,
-        ballot.weight,
-        voted,
-        draw,
-        _candidate_arrays(cands),
-        _coefficients(params),
-        pair_start,
-        choice,
-        ballots,
+    arrays = _candidate_arrays(cands)
+    voters = (
+        np.ascontiguousarray(ballot.position[:, 0]), np.ascontiguousarray(ballot.position[:, 1]),
+        ballot.ethnicity, ballot.zhuz, ballot.attachment, _approval(ballot, rows),
+        ballot.district, voted, draw, arrays, _coefficients(params),
+    )  # fmt: skip
+    # In two runs of voters, the later first (as threads may finish them).
+    _choose_candidates(*voters, n // 3, n, choice)
+    _choose_candidates(*voters, 0, n // 3, choice)
+    _count_ballots(
+        choice, ballot.district, ballot.unit, ballot.weight, arrays[0], pair_start, ballots,
         pair_votes,
-    )
+    )  # fmt: skip
     assert np.array_equal(choice, expected)
     chose = expected >= 0
     local = expected[chose] - cands.start[ballot.district[chose].astype(np.int64)]
@@ -136,8 +132,14 @@ def test_kernel_equals_numpy_reference():
     assert np.array_equal(ballots, np.bincount(ballot.unit[chose], minlength=len(ballots)))
 
 
-def test_seed_reproducible_and_chunk_invariant():
-    """Same seed → same tallies; chunks of 1,024 give exactly what one chunk gives."""
+@pytest.mark.parametrize("threads_", [1, 3])
+def test_seed_reproducible_and_chunk_invariant(threads_, monkeypatch):
+    """Same seed → same tallies; chunks of 1,024 give exactly what one chunk gives, on
+    one thread or (each chunk's voters split among them) on three."""
+    from polsim.engine import threads
+
+    monkeypatch.setattr(threads, "THREADED_MIN_VOTERS", 2)
+    monkeypatch.setenv(threads.THREADS_VARIABLE, str(threads_))
     n = 30_000
     ballot, unit_district = _ballot(n, n_districts=5, n_units=25)
     cands = _candidates([2, 3, 4, 1, 5])
@@ -148,6 +150,10 @@ def test_seed_reproducible_and_chunk_invariant():
     assert np.array_equal(a.pair_votes, b.pair_votes) and np.array_equal(a.ballots, b.ballots)
     assert np.array_equal(va, vb)
     assert not np.array_equal(a.pair_votes, c.pair_votes)
+    with threads.using_threads(1):
+        d, vd = cast_ballots(ballot, cands, unit_district, params, np.random.default_rng(3))
+    assert np.array_equal(a.pair_votes, d.pair_votes) and np.array_equal(a.ballots, d.ballots)
+    assert np.array_equal(va, vd)
 
 
 def test_turnout_falls_with_grievance():
@@ -170,6 +176,27 @@ def test_approval_kernel_equals_reference():
     params = ElectionParameters()
     got = approval_totals(ballot, cands, voted, params, chunk=4096)
     assert np.allclose(got, approval_totals_reference(ballot, cands, voted, params), rtol=1e-10)
+
+
+@pytest.mark.parametrize("threads_", [2, 3])
+def test_approval_totals_are_the_same_bits_on_any_threads(threads_, monkeypatch):
+    """Helpers' terms added in voter order give the one-thread totals exactly (small
+    parts and chunks, so that many parts and chunks are handed over)."""
+    from polsim.elections import voting
+    from polsim.engine import threads
+
+    n = 9_000
+    ballot, _ = _ballot(n)
+    cands = _candidates([17])
+    voted = np.random.default_rng(5).random(n) < 0.7
+    params = ElectionParameters()
+    with threads.using_threads(1):
+        one = approval_totals(ballot, cands, voted, params, chunk=4096)
+    monkeypatch.setattr(threads, "THREADED_MIN_VOTERS", 2)
+    monkeypatch.setattr(voting, "APPROVAL_PART", 333)
+    with threads.using_threads(threads_):
+        many = approval_totals(ballot, cands, voted, params, chunk=4096)
+    assert np.array_equal(one, many)
 
 
 def test_turnout_kernel_is_the_numpy_probability():

@@ -27,10 +27,11 @@ instead of one per candidate.
 Voters are processed in chunks of at most ``chunk`` rows, so memory is bounded by
 ``chunk × (candidates in a district)`` and never ``voters × all candidates``. The random
 numbers of turnout and choice come from two generators seeded from the caller's stream,
-each drawn in voter order, so the result does not depend on the chunk size. The numba
-kernel (:func:`_choose_and_count`) adds each voter's weight to its unit's tallies in
-voter order; :func:`choose_reference` is the plain NumPy version that a test compares
-with it.
+each drawn in voter order, so the result does not depend on the chunk size. A compiled
+kernel (:func:`_choose_candidates`) picks each voter's candidate, on the run's threads;
+another (:func:`_count_ballots`) adds each voter's weight to its unit's tallies in voter
+order, on one; :func:`choose_reference` is the plain NumPy version that a test compares
+with them.
 
 References
 ----------
@@ -46,6 +47,7 @@ import numba
 import numpy as np
 
 from polsim.engine.portable_math import portable_exp, portable_exp_array
+from polsim.engine.threads import run_pipelined, run_together, voter_parts, voter_ranges
 from polsim.scenario.schema import ElectionParameters
 
 __all__ = [
@@ -199,31 +201,17 @@ def _approval(ballot: Ballot, rows: slice) -> np.ndarray:
 
 
 @numba.njit(cache=True, nogil=True)
-def _choose_and_count(
-    px,
-    py,
-    eth,
-    zhuz,
-    att,
-    approval,
-    district,
-    unit,
-    weight,
-    voted,
-    draw,
-    cand,
-    coef,
-    pair_start,
-    choice,
-    ballots,
-    pair_votes,
+def _choose_candidates(
+    px, py, eth, zhuz, att, approval, district, voted, draw, cand, coef, start, stop, choice
 ):  # pragma: no cover
-    """For each voter who votes: pick a candidate by inverse CDF and add to the tallies."""
+    """For each voter of ``start..stop`` who votes: the candidate it picks by inverse CDF
+    (a global index; −1 for a voter who does not vote or has no candidate). Nothing is
+    summed, so disjoint ranges can run on different threads."""
     # The utility of _utility, written inline: a call with the candidate tuple per
     # (voter, candidate) pair cost ten times the arithmetic.
     (c_start, c_x, c_y, c_eth, c_zhuz, c_org, c_endorsed, c_spatial, c_valence) = cand
     utility = np.empty(256, dtype=np.float64)
-    for i in range(len(px)):
+    for i in range(start, stop):
         choice[i] = -1
         if not voted[i]:
             continue
@@ -267,11 +255,18 @@ def _choose_and_count(
         for j in range(n):
             cumulative += utility[j]
             picked += 1 if cumulative <= target else 0
-        picked = min(picked, n - 1)
-        choice[i] = first + picked
-        w = np.float64(weight[i])
-        ballots[unit[i]] += w
-        pair_votes[pair_start[unit[i]] + picked] += w
+        choice[i] = first + min(picked, n - 1)
+
+
+@numba.njit(cache=True, nogil=True)
+def _count_ballots(choice, district, unit, weight, c_start, pair_start, ballots, pair_votes):
+    """Add each voter's weight to its unit's ballots and to its pick's votes, in voter
+    order (the picks of :func:`_choose_candidates`)."""
+    for i in range(choice.shape[0]):
+        if choice[i] >= 0:
+            w = np.float64(weight[i])
+            ballots[unit[i]] += w
+            pair_votes[pair_start[unit[i]] + choice[i] - c_start[district[i]]] += w
 
 
 def _candidate_arrays(candidates: CandidateTable) -> tuple[np.ndarray, ...]:
@@ -384,74 +379,110 @@ def cast_ballots(
     slate_size = np.ascontiguousarray(candidates.counts)
     turnout_coef = _turnout_coefficients(params)
     choice = np.empty(min(chunk, max(n, 1)), dtype=np.int64)
+    threads = voter_parts(n)
+    constants = (slate_size, unit_shock, turnout_coef)
     for lo in range(0, n, chunk):
         rows = slice(lo, min(lo + chunk, n))
         m = rows.stop - rows.start
         voted = voted_all[rows]
-        _turnout_kernel(
+        # Turnout and picks are per voter: threads take runs of the chunk's voters;
+        # the tallies are then added in voter order on this thread.
+        parts = voter_ranges(m) if threads > 1 else [(0, m)]
+        turnout = (
             ballot.hardship[rows], ballot.grievance[rows], ballot.legitimacy[rows],
-            ballot.urban[rows], ballot.unit[rows], ballot.district[rows], slate_size,
-            unit_shock, turnout_coef, turnout_rng.random(m), voted,
+            ballot.urban[rows], ballot.unit[rows], ballot.district[rows],
         )  # fmt: skip
+        draws = turnout_rng.random(m)
+
+        def turnout_of(a: int, b: int, turnout=turnout, draws=draws, voted=voted) -> tuple:
+            return (*(column[a:b] for column in turnout), *constants, draws[a:b], voted[a:b])
+
+        run_together([(_turnout_kernel, turnout_of(a, b)) for a, b in parts])
         draw = choice_rng.random(m)
-        _choose_and_count(
+        voters = (
             np.ascontiguousarray(ballot.position[rows, 0]),
             np.ascontiguousarray(ballot.position[rows, 1]),
-            ballot.ethnicity[rows],
-            ballot.zhuz[rows],
-            ballot.attachment[rows],
-            _approval(ballot, rows),
-            ballot.district[rows],
-            ballot.unit[rows],
-            ballot.weight[rows],
-            voted,
-            draw,
-            cand,
-            coef,
-            pair_start,
-            choice[:m],
-            ballots,
-            pair_votes,
-        )
+            ballot.ethnicity[rows], ballot.zhuz[rows], ballot.attachment[rows],
+            _approval(ballot, rows), ballot.district[rows], voted, draw, cand, coef,
+        )  # fmt: skip
+        run_together([(_choose_candidates, (*voters, a, b, choice[:m])) for a, b in parts])
+        _count_ballots(
+            choice[:m], ballot.district[rows], ballot.unit[rows], ballot.weight[rows],
+            cand[0], pair_start, ballots, pair_votes,
+        )  # fmt: skip
     return RoundCount(ballots, pair_votes, pair_start), voted_all
 
 
 # --- approval ballots (the state list) ---------------------------------------------------
 
 
+@numba.njit(cache=True, nogil=True, inline="always")
+def _approval_terms_of(i, px, py, eth, zhuz, att, approval, cand, coef, cutoff, exponent):
+    """exponent[c] = exp(c0 − U_ic) for voter ``i`` and every nominee ``c``."""
+    (_c_start, c_x, c_y, c_eth, c_zhuz, c_org, c_endorsed, c_spatial, c_valence) = cand
+    xi = np.float64(px[i])
+    yi = np.float64(py[i])
+    e = eth[i]
+    z = zhuz[i]
+    a = att[i]
+    regime = coef[4] * approval[i]
+    # Two loops over the nominees, each of which the compiler vectorises: utilities,
+    # branch-free (a term that does not apply adds 0.0, which changes nothing); their exps.
+    for c in range(c_x.shape[0]):
+        dx = xi - c_x[c]
+        dy = yi - c_y[c]
+        u = c_valence[c] - coef[0] * c_spatial[c] * (dx * dx + dy * dy)
+        u += coef[1] if (c_eth[c] >= 0 and e == c_eth[c]) else 0.0
+        u += coef[2] if (c_zhuz[c] >= 0 and z == c_zhuz[c]) else 0.0
+        u += coef[3] if (c_org[c] >= 0 and a == c_org[c]) else 0.0
+        u += regime if c_endorsed[c] else 0.0
+        exponent[c] = cutoff - u
+    for c in range(c_x.shape[0]):
+        exponent[c] = portable_exp(exponent[c])
+
+
 @numba.njit(cache=True, nogil=True)
 def _approval_kernel(
-    px, py, eth, zhuz, att, approval, weight, voted, cand, coef, cutoff, totals
+    px, py, eth, zhuz, att, approval, weight, voted, cand, coef, cutoff, start, stop, totals
 ):  # pragma: no cover
-    (_c_start, c_x, c_y, c_eth, c_zhuz, c_org, c_endorsed, c_spatial, c_valence) = cand
-    n_cand = len(c_x)
-    exponent = np.empty(n_cand)
-    for i in range(len(px)):
-        if not voted[i]:
-            continue
-        w = np.float64(weight[i])
-        xi = np.float64(px[i])
-        yi = np.float64(py[i])
-        e = eth[i]
-        z = zhuz[i]
-        a = att[i]
-        regime = coef[4] * approval[i]
-        # Three loops over the nominees, each of which the compiler vectorises (one loop
-        # holding the exp and the division is left scalar): utilities, branch-free (a
-        # term that does not apply adds 0.0, which changes nothing); their exps; the sums.
-        for c in range(n_cand):
-            dx = xi - c_x[c]
-            dy = yi - c_y[c]
-            u = c_valence[c] - coef[0] * c_spatial[c] * (dx * dx + dy * dy)
-            u += coef[1] if (c_eth[c] >= 0 and e == c_eth[c]) else 0.0
-            u += coef[2] if (c_zhuz[c] >= 0 and z == c_zhuz[c]) else 0.0
-            u += coef[3] if (c_org[c] >= 0 and a == c_org[c]) else 0.0
-            u += regime if c_endorsed[c] else 0.0
-            exponent[c] = cutoff - u
-        for c in range(n_cand):
-            exponent[c] = portable_exp(exponent[c])
-        for c in range(n_cand):
-            totals[c] += w / (1.0 + exponent[c])
+    """totals[c] += w_i / (1 + exp(c0 − U_ic)) for the voters ``start..stop`` who vote,
+    in voter order."""
+    exponent = np.empty(cand[1].shape[0])
+    for i in range(start, stop):
+        if voted[i]:
+            _approval_terms_of(i, px, py, eth, zhuz, att, approval, cand, coef, cutoff, exponent)
+            w = np.float64(weight[i])
+            for c in range(exponent.shape[0]):
+                totals[c] += w / (1.0 + exponent[c])
+
+
+@numba.njit(cache=True, nogil=True)
+def _approval_terms_kernel(
+    px, py, eth, zhuz, att, approval, weight, voted, cand, coef, cutoff, start, stop, at, terms
+):  # pragma: no cover
+    """terms[i − at, c] = w_i / (1 + exp(c0 − U_ic)) for the voters ``start..stop`` who
+    vote: nothing is summed, so disjoint ranges can run on different threads."""
+    exponent = np.empty(cand[1].shape[0])
+    for i in range(start, stop):
+        if voted[i]:
+            _approval_terms_of(i, px, py, eth, zhuz, att, approval, cand, coef, cutoff, exponent)
+            w = np.float64(weight[i])
+            for c in range(exponent.shape[0]):
+                terms[i - at, c] = w / (1.0 + exponent[c])
+
+
+@numba.njit(cache=True, nogil=True)
+def _add_terms_kernel(voted, start, stop, terms, totals):  # pragma: no cover
+    """totals[c] += terms[i − start, c] for the voters ``start..stop`` who vote, in order."""
+    for i in range(start, stop):
+        if voted[i]:
+            for c in range(totals.shape[0]):
+                totals[c] += terms[i - start, c]
+
+
+#: Voters per part when the state list is counted on several threads (a helper's terms
+#: for 65 nominees take 4 MB at most).
+APPROVAL_PART = 1 << 13
 
 
 def approval_totals(
@@ -468,29 +499,50 @@ def approval_totals(
     counted as their expectation: with tens of nominees and thousands of voters per
     nominee the sum of the Bernoulli draws is within a fraction of a percent of it.
     Departure: no ballot of the list is drawn, so no ballot stuffing acts on it.
+
+    On several threads, helpers work out the terms of the end of each part of the
+    voters while this thread adds them in voter order (:func:`~polsim.engine.threads.
+    run_pipelined`): the totals are the same bits on any number of threads.
     """
     n = len(ballot)
     chunk = params.chunk_voters if chunk is None else int(chunk)
     cand = _candidate_arrays(candidates)
     coef = _coefficients(params)
     totals = np.zeros(len(candidates), dtype=np.float64)
+    threads = voter_parts(n)
+    terms = [np.empty((min(APPROVAL_PART, n), len(candidates))) for _ in range(2)]
     for lo in range(0, n, chunk):
         rows = slice(lo, min(lo + chunk, n))
-        _approval_kernel(
+        voters = (
             np.ascontiguousarray(ballot.position[rows, 0]),
             np.ascontiguousarray(ballot.position[rows, 1]),
-            ballot.ethnicity[rows],
-            ballot.zhuz[rows],
-            ballot.attachment[rows],
-            _approval(ballot, rows),
-            ballot.weight[rows],
-            voted[rows],
-            cand,
-            coef,
-            float(params.state_list_cutoff),
-            totals,
-        )
+            ballot.ethnicity[rows], ballot.zhuz[rows], ballot.attachment[rows],
+            _approval(ballot, rows), ballot.weight[rows], voted[rows],
+            cand, coef, float(params.state_list_cutoff),
+        )  # fmt: skip
+        m = rows.stop - rows.start
+        if threads == 1 or len(candidates) == 0:
+            _approval_kernel(*voters, 0, m, totals)
+        else:
+            _approval_on_threads(voters, m, threads, terms, totals)
     return totals
+
+
+def _approval_on_threads(voters, m, threads, terms, totals) -> None:
+    """:func:`approval_totals` of one chunk of ``m`` voters on ``threads`` threads."""
+
+    def share(overlapped: bool) -> float:
+        # Per voter: terms ~130 ns, adding them ~16; this thread does both for its
+        # voters and, when overlapped, adds the helpers' voters of the part before.
+        make, add = 130.0, 16.0
+        return (make + add) / (make + add + make / (threads - 1) - (add if overlapped else 0.0))
+
+    run_pipelined(
+        m, APPROVAL_PART, threads, share,
+        lambda a, b: _approval_kernel(*voters, a, b, totals),
+        lambda a, b, at, slot: _approval_terms_kernel(*voters, a, b, at, terms[slot]),
+        lambda a, b, slot: _add_terms_kernel(voters[7], a, b, terms[slot], totals),
+    )  # fmt: skip
 
 
 def approval_totals_reference(

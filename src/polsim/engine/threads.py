@@ -46,6 +46,7 @@ __all__ = [
     "even_cuts",
     "helper_pool",
     "parse_threads",
+    "run_pipelined",
     "run_threads",
     "run_together",
     "using_threads",
@@ -163,6 +164,51 @@ def run_together(calls: Sequence[tuple[Callable[..., Any], tuple[Any, ...]]]) ->
     function, args = calls[-1]
     last = function(*args)
     return [job.result() for job in jobs] + [last]
+
+
+def run_pipelined(
+    n: int,
+    part: int,
+    threads: int,
+    share: Callable[[bool], float],
+    run_here: Callable[[int, int], object],
+    prepare: Callable[[int, int, int, int], object],
+    finish: Callable[[int, int, int], object],
+) -> list[Any]:
+    """A pass over ``0..n`` whose every sum must be taken in order, on ``threads`` threads.
+
+    The items go in parts of ``part``. Helper threads *prepare* the end of each part
+    (``prepare(a, b, at, slot)``: the per-item work of items ``a..b``, kept in buffer
+    ``slot`` (0 or 1) at ``i − at``) while this thread *runs* the start of the part
+    whole (``run_here(lo, split)``: per-item work and sums) and then *finishes* the end
+    of the part before (``finish(split, hi, slot)``: its sums, from the buffer). So
+    every sum is taken on this thread in item order, and the results do not depend on
+    ``threads`` or ``part``. ``share(overlapped)`` is the part of each part that the
+    helpers take, when this thread also finishes a part meanwhile (``overlapped``) or
+    not; only speed depends on it. Returns what the ``prepare`` calls returned.
+    """
+    helpers = helper_pool(threads - 1)
+    parts = [(lo, min(n, lo + part)) for lo in range(0, n, part)]
+    prepared: list[Any] = []
+
+    def hand_over(index: int, overlapped: bool) -> tuple[int, list[Any]]:
+        lo, hi = parts[index]
+        split = min(hi - 1, max(lo + 1, hi - int((hi - lo) * share(overlapped))))
+        edges = [split + (hi - split) * h // (threads - 1) for h in range(threads)]
+        jobs = [
+            helpers.submit(prepare, a, b, split, index % 2) for a, b in pairwise(edges) if b > a
+        ]
+        return split, jobs
+
+    split, jobs = hand_over(0, overlapped=False)
+    for index, (lo, hi) in enumerate(parts):
+        run_here(lo, split)
+        prepared += [job.result() for job in jobs]
+        helped = split
+        if index + 1 < len(parts):
+            split, jobs = hand_over(index + 1, overlapped=True)
+        finish(helped, hi, index % 2)
+    return prepared
 
 
 def _forget_pool() -> None:

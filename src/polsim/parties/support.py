@@ -35,7 +35,6 @@ endogenous political parties. *Phil. Trans. R. Soc. B* 362, 1711–1721.
 
 from __future__ import annotations
 
-import itertools
 import threading
 from dataclasses import dataclass
 
@@ -44,7 +43,7 @@ from numba import njit
 
 from polsim.engine.calendar import Month
 from polsim.engine.events import Event
-from polsim.engine.threads import helper_pool, run_threads
+from polsim.engine.threads import run_pipelined, run_threads
 from polsim.parties.organisations import Organisation, Organisations
 from polsim.scenario.schema import PartyParameters
 from polsim.world.polity import World
@@ -624,34 +623,26 @@ def monthly_support_pass(
 def _threaded_pass(voters, k, threads, part, choose_args, sums, totals) -> None:
     """:func:`monthly_support_pass` on ``threads`` threads (see there)."""
     n = len(voters)
-    helpers = helper_pool(threads - 1)
-    parts = [(lo, min(n, lo + part)) for lo in range(0, n, part)]
     columns = _working_columns(min(part, n))
 
-    def hand_over(index: int, overlapped: bool) -> tuple[int, list]:
-        """Helpers start on the end of part ``index``; returns where their voters start."""
-        lo, hi = parts[index]
-        split = hi - int((hi - lo) * _helper_share(threads, k, overlapped))
-        split = min(hi - 1, max(lo + 1, split))
-        edges = [split + (hi - split) * h // (threads - 1) for h in range(threads)]
-        return split, [
-            helpers.submit(_choose_kernel, *choose_args, a, b, split, *columns[index % 2])
-            for a, b in itertools.pairwise(edges)
-            if b > a
-        ]
+    def run_here(lo: int, hi: int) -> None:
+        _choose_and_count_kernel(*choose_args, lo, hi, voters.weight, *sums, totals)
 
-    split, jobs = hand_over(0, overlapped=False)
-    for index, (lo, hi) in enumerate(parts):
-        _choose_and_count_kernel(*choose_args, lo, split, voters.weight, *sums, totals)
-        totals[2] += sum(job.result() for job in jobs)
-        helped = split
-        if index + 1 < len(parts):
-            split, jobs = hand_over(index + 1, overlapped=True)
-        rows, nearest = columns[index % 2]
+    def prepare(lo: int, hi: int, at: int, slot: int) -> int:
+        return _choose_kernel(*choose_args, lo, hi, at, *columns[slot])
+
+    def finish(lo: int, hi: int, slot: int) -> None:
+        rows, nearest = columns[slot]
         _count_kernel(
-            helped, hi, helped, rows, nearest, voters.position, voters.ethnicity,
-            voters.weight, *sums, totals,
+            lo, hi, lo, rows, nearest, voters.position, voters.ethnicity, voters.weight,
+            *sums, totals,
         )  # fmt: skip
+
+    candidates = run_pipelined(
+        n, part, threads, lambda overlapped: _helper_share(threads, k, overlapped),
+        run_here, prepare, finish,
+    )  # fmt: skip
+    totals[2] += sum(candidates)
 
 
 @njit(cache=True, nogil=True)
