@@ -180,8 +180,9 @@ def main() -> None:
         f"1994 election at {ele['voters']:,} voters: {ele['seconds']:.2f} s; NumPy read of its "
         f"ballot columns {ele['baseline']:.4f} s; turnout {ele['turnout']:.3f}. Lower bound "
         f"for any implementation of the model: the state list's {ele['nominees']} approval "
-        f"exps per voting voter at NumPy's vectorised exp ({ele['exp_ns']:.2f} ns each) take "
-        f"{ele['exp_floor']:.3f} s = {ele['exp_floor_ratio']:.1f}x the read by themselves."
+        f"exps per voting voter at NumPy's vectorised exp ({ele['exp_ns']:.2f} ns each), on "
+        f"{ele['threads']} threads, take {ele['exp_floor']:.3f} s = "
+        f"{ele['exp_floor_ratio']:.1f}x the read by themselves."
     )
     say()
     say("Default scenario, whole run (synthesis not timed), each size in its own process:")
