@@ -7,9 +7,11 @@ that adds a column or a voter-sized temporary fails here before it shows in
 
 from __future__ import annotations
 
+import platform
 import tracemalloc
 
 import numpy as np
+import pytest
 
 from polsim.engine.calendar import Month
 from polsim.engine.simulation import Simulation
@@ -44,3 +46,11 @@ def test_synthesis_peak_is_close_to_what_it_returns(kazakhstan):
         tracemalloc.stop()
     assert held >= voters.nbytes
     assert peak - voters.nbytes <= 6 * n, (peak - voters.nbytes) / n
+
+
+@pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="glibc's mallopt")
+def test_large_arrays_are_mapped_on_glibc():
+    """A simulation fixes glibc's mapping threshold, so peak memory does not creep."""
+    from polsim.engine.simulation import _map_large_arrays
+
+    assert _map_large_arrays() is True

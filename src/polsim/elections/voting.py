@@ -481,8 +481,8 @@ def _add_terms_kernel(voted, start, stop, terms, totals):  # pragma: no cover
 
 
 #: Voters per part when the state list is counted on several threads (a helper's terms
-#: for 65 nominees take 4 MB at most).
-APPROVAL_PART = 1 << 13
+#: for 65 nominees take 2 MB at most).
+APPROVAL_PART = 1 << 12
 
 
 def approval_totals(
