@@ -340,17 +340,18 @@ def _choose_block(
     pos, ethnicity, zhuz, attachment, redirect,
     org_pos, org_base, org_zhuz, org_ids, org_bonus,
     b_eth, b_clan, b_pid, u_min, misery_cap, misery_memory, masks,
-    first, m, bx, by, be, bz, ba, bu, bb, bd, choice, misery,
+    first, m, bx, by, be, bz, ba, bu, bb, bd, choice, misery, finish,
 ):  # fmt: skip  # pragma: no cover
     """Voters ``first..first+m`` (one block): everything about each voter that is not a sum.
 
-    Redirects attachments, compares each voter with every organisation, then writes its
-    choice (the id it backs, or −1) and updates its misery. Returns how many of the
-    block's voters back an organisation they are not attached to. Leaves, at
-    ``i − first``, the working columns that counting reads: position (``bx``, ``by``),
-    group ``be``, the row ``bb`` of the organisation the voter backs (−1 if none: no
-    organisation, or a best utility below u_min) and d² to the nearest organisation
-    ``bd`` (capped, and rounded to float32 as misery keeps it).
+    Redirects attachments and compares each voter with every organisation, leaving at
+    ``i − first`` its working columns: position (``bx``, ``by``), group ``be``, zhuz,
+    attachment ``ba``, best utility ``bu``, the row ``bb`` that gives it and the capped
+    d² to the nearest organisation ``bd``. With ``finish``, it then writes each voter's
+    choice (the id it backs, or −1) and updates its misery, and leaves ``bb`` as the row
+    the voter backs (−1 if none: no organisation, or a best utility below u_min) and
+    ``bd`` rounded to float32 as misery keeps it; it returns how many of the block's
+    voters back an organisation they are not attached to.
 
     Each voter's arithmetic and first-maximum order are those of
     :func:`_support_kernel`. The voters are compared with the organisations two at a
@@ -428,6 +429,10 @@ def _choose_block(
                 np.int64(be[t]), np.int64(bz[t]), np.int64(ba[t]),
                 bd[t], bu[t], bb[t], b_eth, b_clan, b_pid,
             )  # fmt: skip
+    if not finish:
+        return 0
+    # (Also written out in _choose_and_count_kernel's loop: a per-voter function taking
+    # arrays costs reference counting for each voter, a second loop over the block 7%.)
     gamma = np.float32(misery_memory)
     candidates = 0
     for t in range(m):
@@ -508,21 +513,47 @@ def _choose_and_count_kernel(
     start, stop, weight, org_weight, org_pos_sum, org_sq_sum, org_eth, totals,
 ):  # fmt: skip
     """Voters ``start..stop`` on one thread, in blocks of :data:`_BLOCK`: each block is
-    chosen (:func:`_choose_block`) and counted (:func:`_count_range`) while its working
-    columns are in the first-level cache. Adds the block's candidates to ``totals[2]``."""
+    compared (:func:`_choose_block`), then finished and counted as :func:`_choose_block`
+    and :func:`_count_range` do, while its working columns are in the first-level
+    cache. Adds the block's candidates to ``totals[2]``."""
     masks = _bonus_masks(org_base, org_zhuz, org_ids)
     bx, by, be, bz, ba, bu, bb, bd = _block_columns()
+    gamma = np.float32(misery_memory)
     for first in range(start, stop, _BLOCK):
         m = min(_BLOCK, stop - first)
-        totals[2] += _choose_block(
+        _choose_block(
             pos, ethnicity, zhuz, attachment, redirect, org_pos, org_base, org_zhuz, org_ids,
             org_bonus, b_eth, b_clan, b_pid, u_min, misery_cap, misery_memory, masks,
-            first, m, bx, by, be, bz, ba, bu, bb, bd, choice, misery,
+            first, m, bx, by, be, bz, ba, bu, bb, bd, choice, misery, False,
         )  # fmt: skip
-        _count_range(
-            first, first + m, first, bb, bd, first, bx, by, be, weight,
-            org_weight, org_pos_sum, org_sq_sum, org_eth, totals,
-        )  # fmt: skip
+        # _choose_block's finish and _count_range's sums, in one loop over the block.
+        misery_sum = totals[0]
+        weight_sum = totals[1]
+        candidates = 0
+        for t in range(m):
+            i = first + t
+            nearest = np.float32(bd[t])
+            misery[i] = np.float32(misery[i] * gamma) + nearest
+            w = np.float64(weight[i])
+            misery_sum += np.float64(nearest) * w
+            weight_sum += w
+            best = bb[t]
+            if best >= 0 and bu[t] >= u_min:
+                org_id = org_ids[best]
+                choice[i] = org_id
+                candidates += ba[t] != org_id
+                x = bx[t]
+                y = by[t]
+                org_weight[best] += w
+                org_pos_sum[best, 0] += w * x
+                org_pos_sum[best, 1] += w * y
+                org_sq_sum[best] += w * (x * x + y * y)
+                org_eth[best, be[t]] += w
+            else:
+                choice[i] = -1
+        totals[0] = misery_sum
+        totals[1] = weight_sum
+        totals[2] += candidates
 
 
 @njit(cache=True, nogil=True)
@@ -544,7 +575,7 @@ def _choose_kernel(
         candidates += _choose_block(
             pos, ethnicity, zhuz, attachment, redirect, org_pos, org_base, org_zhuz, org_ids,
             org_bonus, b_eth, b_clan, b_pid, u_min, misery_cap, misery_memory, masks,
-            first, m, bx, by, be, bz, ba, bu, bb, bd, choice, misery,
+            first, m, bx, by, be, bz, ba, bu, bb, bd, choice, misery, True,
         )  # fmt: skip
         for t in range(m):
             rows[first + t - at] = bb[t]
