@@ -108,6 +108,31 @@ def test_bad_voter_counts(capsys, voters):
     _one_line_error(err, "--voters", voters)
 
 
+@pytest.mark.parametrize("threads", ["0", "-1", "two"])
+def test_bad_thread_counts(capsys, threads):
+    """--threads must be a positive whole number."""
+    code, _, err = _run(capsys, "run", "toy-polity", "--threads", threads, "--quiet")
+    assert code == 2
+    assert "Traceback" not in err and "--threads" in err
+
+
+def test_bad_threads_variable(capsys, tmp_path, monkeypatch):
+    """A bad POLSIM_THREADS is one line and status 2, before any work or output."""
+    monkeypatch.setenv("POLSIM_THREADS", "many")
+    out = tmp_path / "run"
+    code, _, err = _run(capsys, "run", "toy-polity", "--out", str(out), *SMALL)
+    assert code == 2
+    _one_line_error(err, "POLSIM_THREADS", "many")
+    assert not out.exists()
+
+
+def test_threads_are_recorded(capsys, tmp_path):
+    out = tmp_path / "run"
+    code, _, _ = _run(capsys, "run", "toy-polity", "--out", str(out), "--threads", "3", *SMALL)
+    assert code == 0
+    assert json.loads((out / "manifest.json").read_text())["threads"] == 3
+
+
 def test_voter_suffixes(capsys, tmp_path):
     """--voters accepts k and m suffixes."""
     code, _, _ = _run(
