@@ -416,59 +416,49 @@ def cast_ballots(
 # --- approval ballots (the state list) ---------------------------------------------------
 
 
-@numba.njit(cache=True, nogil=True, inline="always")
-def _approval_terms_of(i, px, py, eth, zhuz, att, approval, cand, coef, cutoff, exponent):
-    """exponent[c] = exp(c0 − U_ic) for voter ``i`` and every nominee ``c``."""
-    (_c_start, c_x, c_y, c_eth, c_zhuz, c_org, c_endorsed, c_spatial, c_valence) = cand
-    xi = np.float64(px[i])
-    yi = np.float64(py[i])
-    e = eth[i]
-    z = zhuz[i]
-    a = att[i]
-    regime = coef[4] * approval[i]
-    # Two loops over the nominees, each of which the compiler vectorises: utilities,
-    # branch-free (a term that does not apply adds 0.0, which changes nothing); their exps.
-    for c in range(c_x.shape[0]):
-        dx = xi - c_x[c]
-        dy = yi - c_y[c]
-        u = c_valence[c] - coef[0] * c_spatial[c] * (dx * dx + dy * dy)
-        u += coef[1] if (c_eth[c] >= 0 and e == c_eth[c]) else 0.0
-        u += coef[2] if (c_zhuz[c] >= 0 and z == c_zhuz[c]) else 0.0
-        u += coef[3] if (c_org[c] >= 0 and a == c_org[c]) else 0.0
-        u += regime if c_endorsed[c] else 0.0
-        exponent[c] = cutoff - u
-    for c in range(c_x.shape[0]):
-        exponent[c] = portable_exp(exponent[c])
-
-
 @numba.njit(cache=True, nogil=True)
 def _approval_kernel(
-    px, py, eth, zhuz, att, approval, weight, voted, cand, coef, cutoff, start, stop, totals
-):  # pragma: no cover
-    """totals[c] += w_i / (1 + exp(c0 − U_ic)) for the voters ``start..stop`` who vote,
-    in voter order."""
-    exponent = np.empty(cand[1].shape[0])
+    px, py, eth, zhuz, att, approval, weight, voted, cand, coef, cutoff, start, stop, at, terms,
+    totals,
+):  # fmt: skip  # pragma: no cover
+    """For each voter of ``start..stop`` who votes, its terms ``w_i / (1 + exp(c0 − U_ic))``:
+    added to ``totals[c]`` in voter order or, when ``terms`` has rows, kept at
+    ``terms[i − at]`` (nothing is summed then, so disjoint ranges can run on different
+    threads)."""
+    (_c_start, c_x, c_y, c_eth, c_zhuz, c_org, c_endorsed, c_spatial, c_valence) = cand
+    n_cand = len(c_x)
+    keep = terms.shape[0] > 0
+    exponent = np.empty(n_cand)
     for i in range(start, stop):
-        if voted[i]:
-            _approval_terms_of(i, px, py, eth, zhuz, att, approval, cand, coef, cutoff, exponent)
-            w = np.float64(weight[i])
-            for c in range(exponent.shape[0]):
-                totals[c] += w / (1.0 + exponent[c])
-
-
-@numba.njit(cache=True, nogil=True)
-def _approval_terms_kernel(
-    px, py, eth, zhuz, att, approval, weight, voted, cand, coef, cutoff, start, stop, at, terms
-):  # pragma: no cover
-    """terms[i − at, c] = w_i / (1 + exp(c0 − U_ic)) for the voters ``start..stop`` who
-    vote: nothing is summed, so disjoint ranges can run on different threads."""
-    exponent = np.empty(cand[1].shape[0])
-    for i in range(start, stop):
-        if voted[i]:
-            _approval_terms_of(i, px, py, eth, zhuz, att, approval, cand, coef, cutoff, exponent)
-            w = np.float64(weight[i])
-            for c in range(exponent.shape[0]):
+        if not voted[i]:
+            continue
+        w = np.float64(weight[i])
+        xi = np.float64(px[i])
+        yi = np.float64(py[i])
+        e = eth[i]
+        z = zhuz[i]
+        a = att[i]
+        regime = coef[4] * approval[i]
+        # Three loops over the nominees, each of which the compiler vectorises (one loop
+        # holding the exp and the division is left scalar): utilities, branch-free (a
+        # term that does not apply adds 0.0, which changes nothing); their exps; the terms.
+        for c in range(n_cand):
+            dx = xi - c_x[c]
+            dy = yi - c_y[c]
+            u = c_valence[c] - coef[0] * c_spatial[c] * (dx * dx + dy * dy)
+            u += coef[1] if (c_eth[c] >= 0 and e == c_eth[c]) else 0.0
+            u += coef[2] if (c_zhuz[c] >= 0 and z == c_zhuz[c]) else 0.0
+            u += coef[3] if (c_org[c] >= 0 and a == c_org[c]) else 0.0
+            u += regime if c_endorsed[c] else 0.0
+            exponent[c] = cutoff - u
+        for c in range(n_cand):
+            exponent[c] = portable_exp(exponent[c])
+        if keep:
+            for c in range(n_cand):
                 terms[i - at, c] = w / (1.0 + exponent[c])
+        else:
+            for c in range(n_cand):
+                totals[c] += w / (1.0 + exponent[c])
 
 
 @numba.njit(cache=True, nogil=True)
@@ -511,6 +501,7 @@ def approval_totals(
     totals = np.zeros(len(candidates), dtype=np.float64)
     threads = voter_parts(n)
     terms = [np.empty((min(APPROVAL_PART, n), len(candidates))) for _ in range(2)]
+    added = np.empty((0, len(candidates)))  # no rows: the kernel adds to the totals
     for lo in range(0, n, chunk):
         rows = slice(lo, min(lo + chunk, n))
         voters = (
@@ -522,13 +513,13 @@ def approval_totals(
         )  # fmt: skip
         m = rows.stop - rows.start
         if threads == 1 or len(candidates) == 0:
-            _approval_kernel(*voters, 0, m, totals)
+            _approval_kernel(*voters, 0, m, 0, added, totals)
         else:
-            _approval_on_threads(voters, m, threads, terms, totals)
+            _approval_on_threads(voters, m, threads, terms, added, totals)
     return totals
 
 
-def _approval_on_threads(voters, m, threads, terms, totals) -> None:
+def _approval_on_threads(voters, m, threads, terms, added, totals) -> None:
     """:func:`approval_totals` of one chunk of ``m`` voters on ``threads`` threads."""
 
     def share(overlapped: bool) -> float:
@@ -539,8 +530,8 @@ def _approval_on_threads(voters, m, threads, terms, totals) -> None:
 
     run_pipelined(
         m, APPROVAL_PART, threads, share,
-        lambda a, b: _approval_kernel(*voters, a, b, totals),
-        lambda a, b, at, slot: _approval_terms_kernel(*voters, a, b, at, terms[slot]),
+        lambda a, b: _approval_kernel(*voters, a, b, 0, added, totals),
+        lambda a, b, at, slot: _approval_kernel(*voters, a, b, at, terms[slot], totals),
         lambda a, b, slot: _add_terms_kernel(voters[7], a, b, terms[slot], totals),
     )  # fmt: skip
 
