@@ -14,7 +14,8 @@ rose after a move, else turns by π/2 + U(0, π), and steps 0.05, staying in [-1
   pass: nearest party, support weight and position sums) then ``parties.adaptation``,
   with a generator seeded like Mesa's, so the Hunters draw the same turns. It is timed
   with the threads a run uses by default (``POLSIM_THREADS``, else two; below
-  ``THREADED_MIN_VOTERS`` voters the pass keeps to one) and again on one thread.
+  ``engine.threads.THREADED_MIN_VOTERS`` voters the pass keeps to one) and again on one
+  thread.
 
 Both run the same number of steps from the same starting positions; the script checks
 that the final positions and shares agree (to 1e-9; float summation order differs)

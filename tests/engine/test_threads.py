@@ -63,7 +63,7 @@ def test_a_forked_child_does_not_inherit_the_pool():
 def test_run_outputs_are_the_same_bits_on_one_or_three_threads(monkeypatch):
     """A small run forced through the threaded support pass, in many parts, writes the
     tables of the same run on one thread, value for value."""
-    monkeypatch.setattr(support, "THREADED_MIN_VOTERS", 2)
+    monkeypatch.setattr(threads, "THREADED_MIN_VOTERS", 2)
     monkeypatch.setattr(support, "THREADED_PART", 700)
     threaded = []
     original = support._threaded_pass

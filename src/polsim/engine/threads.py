@@ -1,8 +1,9 @@
 """Threads for the voter passes: how many a run may use, and the pool that runs them.
 
 A pass that uses threads gives the same bits with any number of them. Threads only
-compute per-voter values over disjoint ranges of voters (a choice, a distance); every
-sum over voters is then taken on one thread, in voter order, as a serial pass would.
+compute what belongs to one voter (a choice, a distance, a draw) over disjoint runs of
+voters, or what belongs to one oblast over disjoint runs of oblasts; every sum that
+runs across them is then taken on one thread, in voter order, as a serial pass would.
 So the thread count is a matter of speed, never of results, and it is not part of a
 run's identity.
 
@@ -16,8 +17,10 @@ How many threads a run uses, first match wins:
 
 Passes below :data:`THREADED_MIN_VOTERS` voters keep to one thread: handing work to a
 thread and back costs about 0.1 ms on a virtual machine. :func:`voter_parts` says how
-many parts a pass over ``n`` voters splits into, :func:`even_cuts` where to cut, and
-:func:`run_together` runs the parts.
+many parts a pass over ``n`` voters splits into, :func:`voter_ranges` and
+:func:`even_cuts` where to cut, and :func:`run_together` runs the parts at once.
+:func:`run_pipelined` runs a pass whose sums must follow the voter order: helpers
+prepare the end of each part while this thread sums.
 
 The setting is a :class:`contextvars.ContextVar`, so two runs in two threads of one
 process (the dashboard) each keep their own. The helper threads are one

@@ -15,7 +15,10 @@ organisation the supporters' weight, position sums, squared-norm sums and weight
 ethnic group. The pass is compiled with numba (:func:`support_pass`); the NumPy
 reference :func:`support_pass_numpy` processes the voters in chunks of
 :data:`CHUNK_VOTERS`, so that no array of n_voters × n_orgs floats is ever allocated
-whole, and a test checks that the two agree.
+whole, and a test checks that the two agree. The monthly pass
+(:func:`monthly_support_pass`) is the same rule in blocks the compiler vectorises, and
+on several threads splits each voter's comparison from the sums, which stay in voter
+order: its results are the serial pass's, bit for bit, on any number of threads.
 
 Then fitness follows Laver & Sergenti (2011): ``f_j ← γ·f_j + (1 − γ)·share_j``,
 with ``share_j`` the organisation's support over the whole electorate (abstainers
@@ -41,6 +44,7 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 
+from polsim.engine import threads as engine_threads
 from polsim.engine.calendar import Month
 from polsim.engine.events import Event
 from polsim.engine.threads import run_pipelined, run_threads
@@ -599,10 +603,6 @@ def _count_kernel(
 #: this thread chooses and counts its start, then counts the helpers' voters.
 THREADED_PART = 1 << 17
 
-#: Below this many voters the pass keeps to one thread (handing work to a helper
-#: thread and back costs about 0.1 ms on a virtual machine).
-THREADED_MIN_VOTERS = 1 << 16
-
 
 def _helper_share(threads: int, k: int, overlapped: bool) -> float:
     """Share of a part's voters that the helper threads choose for.
@@ -621,7 +621,7 @@ def _helper_share(threads: int, k: int, overlapped: bool) -> float:
 def monthly_support_pass(
     voters: Voters, redirect: np.ndarray, orgs: OrganisationArrays, params: PartyParameters,
     choice: np.ndarray, misery: np.ndarray, sums: tuple[np.ndarray, ...],
-    threads: int = 1, part: int = THREADED_PART, min_voters: int = THREADED_MIN_VOTERS,
+    threads: int = 1, part: int = THREADED_PART, min_voters: int | None = None,
 ) -> tuple[float, float, int]:  # fmt: skip
     """The month's support pass: redirect attachments, choose, update misery, count.
 
@@ -629,7 +629,8 @@ def monthly_support_pass(
     added to in place. Returns (Σ w·d², Σ w, number of voters who back an organisation
     they are not attached to).
 
-    With ``threads`` > 1 and at least ``min_voters`` voters, the voters go in parts of
+    With ``threads`` > 1 and at least ``min_voters`` voters (default
+    :data:`polsim.engine.threads.THREADED_MIN_VOTERS`), the voters go in parts of
     ``part``: helper threads choose for the end of each part (:func:`_choose_kernel`)
     while this thread chooses and counts its start and counts the end of the part
     before. Every floating-point sum is still taken in voter order on this thread, so
@@ -644,6 +645,8 @@ def monthly_support_pass(
         choice, misery,
     )  # fmt: skip
     totals = np.zeros(3)  # Σ w·d², Σ w, candidates
+    if min_voters is None:
+        min_voters = engine_threads.THREADED_MIN_VOTERS
     if threads <= 1 or n < max(2, min_voters):
         _choose_and_count_kernel(*choose_args, 0, n, voters.weight, *sums, totals)
     else:
@@ -732,7 +735,7 @@ def update_support(world: World, rng: np.random.Generator, date: Month) -> list[
     misery_sum, total, candidates = monthly_support_pass(
         voters, redirect, arrays, params, table.choice, table.misery,
         (org_weight, position_sum, square_sum, ethnic_weight),
-        threads=run_threads(), part=THREADED_PART, min_voters=THREADED_MIN_VOTERS,
+        threads=run_threads(), part=THREADED_PART,
     )  # fmt: skip
     electorate = world.electorate
     # Weighted mean of d², summed in voter order (float64).
