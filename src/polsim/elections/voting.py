@@ -379,7 +379,6 @@ def cast_ballots(
     slate_size = np.ascontiguousarray(candidates.counts)
     turnout_coef = _turnout_coefficients(params)
     choice = np.empty(min(chunk, max(n, 1)), dtype=np.int64)
-    threads = voter_parts(n)
     constants = (slate_size, unit_shock, turnout_coef)
     for lo in range(0, n, chunk):
         rows = slice(lo, min(lo + chunk, n))
@@ -387,7 +386,7 @@ def cast_ballots(
         voted = voted_all[rows]
         # Turnout and picks are per voter: threads take runs of the chunk's voters;
         # the tallies are then added in voter order on this thread.
-        parts = voter_ranges(m) if threads > 1 else [(0, m)]
+        parts = voter_ranges(m)
         turnout = (
             ballot.hardship[rows], ballot.grievance[rows], ballot.legitimacy[rows],
             ballot.urban[rows], ballot.unit[rows], ballot.district[rows],
@@ -521,15 +520,8 @@ def approval_totals(
 
 def _approval_on_threads(voters, m, threads, terms, added, totals) -> None:
     """:func:`approval_totals` of one chunk of ``m`` voters on ``threads`` threads."""
-
-    def share(overlapped: bool) -> float:
-        # Per voter: terms ~130 ns, adding them ~16; this thread does both for its
-        # voters and, when overlapped, adds the helpers' voters of the part before.
-        make, add = 130.0, 16.0
-        return (make + add) / (make + add + make / (threads - 1) - (add if overlapped else 0.0))
-
     run_pipelined(
-        m, APPROVAL_PART, threads, share,
+        m, APPROVAL_PART, threads, (130.0, 16.0),  # ns per voter: its terms, adding them
         lambda a, b: _approval_kernel(*voters, a, b, 0, added, totals),
         lambda a, b, at, slot: _approval_kernel(*voters, a, b, at, terms[slot], totals),
         lambda a, b, slot: _add_terms_kernel(voters[7], a, b, terms[slot], totals),

@@ -18,7 +18,8 @@ How many threads a run uses, first match wins:
 Passes below :data:`THREADED_MIN_VOTERS` voters keep to one thread: handing work to a
 thread and back costs about 0.1 ms on a virtual machine. :func:`voter_parts` says how
 many parts a pass over ``n`` voters splits into, :func:`voter_ranges` and
-:func:`even_cuts` where to cut, and :func:`run_together` runs the parts at once.
+:func:`even_cuts` where to cut, and :func:`run_together` runs the parts at once
+(:func:`run_split` does all three for a kernel over runs of oblasts or chunks).
 :func:`run_pipelined` runs a pass whose sums must follow the voter order: helpers
 prepare the end of each part while this thread sums.
 
@@ -50,6 +51,7 @@ __all__ = [
     "helper_pool",
     "parse_threads",
     "run_pipelined",
+    "run_split",
     "run_threads",
     "run_together",
     "using_threads",
@@ -152,6 +154,22 @@ def even_cuts(cumulative: Sequence[int] | np.ndarray, parts: int) -> list[int]:
     return [0, *(min(max(c, 0), items) for c in inner), items]
 
 
+def run_split(
+    kernel: Callable[..., Any],
+    arguments: tuple[Any, ...],
+    cumulative: Sequence[int] | np.ndarray,
+    n_voters: int,
+) -> list[Any]:
+    """``kernel(*arguments, first, end)`` for runs of items of about equal cost (cut by
+    :func:`even_cuts` into :func:`voter_parts` runs), at once (:func:`run_together`).
+
+    ``cumulative`` is as for :func:`even_cuts`: an oblast's first voter, say, so that
+    the threads take runs of oblasts with about equal voters.
+    """
+    cuts = even_cuts(cumulative, voter_parts(n_voters))
+    return run_together([(kernel, (*arguments, a, b)) for a, b in pairwise(cuts)])
+
+
 def run_together(calls: Sequence[tuple[Callable[..., Any], tuple[Any, ...]]]) -> list[Any]:
     """Run every ``(function, args)`` at once: all but the last on helper threads, the last
     on this one. Returns their results in order.
@@ -173,7 +191,7 @@ def run_pipelined(
     n: int,
     part: int,
     threads: int,
-    share: Callable[[bool], float],
+    costs: tuple[float, float],
     run_here: Callable[[int, int], object],
     prepare: Callable[[int, int, int, int], object],
     finish: Callable[[int, int, int], object],
@@ -186,17 +204,22 @@ def run_pipelined(
     whole (``run_here(lo, split)``: per-item work and sums) and then *finishes* the end
     of the part before (``finish(split, hi, slot)``: its sums, from the buffer). So
     every sum is taken on this thread in item order, and the results do not depend on
-    ``threads`` or ``part``. ``share(overlapped)`` is the part of each part that the
-    helpers take, when this thread also finishes a part meanwhile (``overlapped``) or
-    not; only speed depends on it. Returns what the ``prepare`` calls returned.
+    ``threads`` or ``part``. Returns what the ``prepare`` calls returned.
+
+    ``costs`` are the per-item costs of preparing and of finishing (any unit): the
+    helpers' share of a part balances their preparing against this thread's running
+    (both costs) and finishing of the part before. Only speed depends on them.
     """
     helpers = helper_pool(threads - 1)
     parts = [(lo, min(n, lo + part)) for lo in range(0, n, part)]
     prepared: list[Any] = []
+    make, add = costs
 
     def hand_over(index: int, overlapped: bool) -> tuple[int, list[Any]]:
         lo, hi = parts[index]
-        split = min(hi - 1, max(lo + 1, hi - int((hi - lo) * share(overlapped))))
+        lead = make + add - (add if overlapped else 0.0)
+        share = min(1.0, (make + add) / (lead + make / (threads - 1)))
+        split = min(hi - 1, max(lo + 1, hi - int((hi - lo) * share)))
         edges = [split + (hi - split) * h // (threads - 1) for h in range(threads)]
         jobs = [
             helpers.submit(prepare, a, b, split, index % 2) for a, b in pairwise(edges) if b > a

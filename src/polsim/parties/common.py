@@ -8,13 +8,12 @@ adaptation rule. Mechanisms call these; they never call each other.
 from __future__ import annotations
 
 import math
-from itertools import pairwise
 
 import numpy as np
 from numba import njit
 
 from polsim.engine.calendar import Month
-from polsim.engine.threads import even_cuts, run_together, voter_parts
+from polsim.engine.threads import run_split
 from polsim.parties.organisations import RULES, Organisation, base_names
 from polsim.scenario.schema import PartyParameters
 from polsim.world.polity import World
@@ -56,7 +55,7 @@ def draw_rule(params: PartyParameters, rng: np.random.Generator) -> str:
 
 
 @njit(cache=True, nogil=True)
-def _ethnic_weights_kernel(position, ethnicity, weight, px, py, r2, chunk, first, end, partial):
+def _ethnic_weights_kernel(position, ethnicity, weight, px, py, r2, chunk, partial, first, end):
     """Chunks ``first..end``: each chunk's sums of ``ethnic_weights_near_reference`` in
     voter order, in its row of ``partial``. Chunks share nothing, so disjoint ranges of
     them can run on different threads."""
@@ -80,10 +79,9 @@ def ethnic_weights_near(
     point = np.asarray(point, dtype=np.float64)
     arguments = (
         voters.position, voters.ethnicity, voters.weight, float(point[0]), float(point[1]),
-        float(radius) * float(radius), _CHUNK,
+        float(radius) * float(radius), _CHUNK, partial,
     )  # fmt: skip
-    cuts = even_cuts(np.arange(chunks + 1), voter_parts(len(voters)))
-    run_together([(_ethnic_weights_kernel, (*arguments, a, b, partial)) for a, b in pairwise(cuts)])
+    run_split(_ethnic_weights_kernel, arguments, np.arange(chunks + 1), len(voters))
     out = np.zeros(n_groups)
     for row in partial:
         out += row

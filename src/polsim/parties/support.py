@@ -463,38 +463,6 @@ def _block_columns():  # pragma: no cover
     return bx, by, be, bz, ba, bu, bb, bd
 
 
-@njit(cache=True, nogil=True, inline="always")
-def _count_range(
-    start, stop, at, rows, nearest, voter_at, x, y, group, weight,
-    org_weight, org_pos_sum, org_sq_sum, org_eth, totals,
-):  # fmt: skip  # pragma: no cover
-    """Voters ``start..stop``, in order: every sum over voters.
-
-    Voter ``i``'s row (−1: backs none) and d² are at ``i − at``, its position and group
-    at ``i − voter_at``. ``totals`` carries (Σ w·d², Σ w) from one range to the next, so
-    that every sum is taken in voter order, as in :func:`_support_kernel` followed by
-    the NumPy updates it replaced.
-    """
-    misery_sum = totals[0]
-    weight_sum = totals[1]
-    for i in range(start, stop):
-        w = np.float64(weight[i])
-        misery_sum += np.float64(nearest[i - at]) * w
-        weight_sum += w
-        best = np.int64(rows[i - at])
-        if best >= 0:
-            v = i - voter_at
-            vx = np.float64(x[v])
-            vy = np.float64(y[v])
-            org_weight[best] += w
-            org_pos_sum[best, 0] += w * vx
-            org_pos_sum[best, 1] += w * vy
-            org_sq_sum[best] += w * (vx * vx + vy * vy)
-            org_eth[best, group[v]] += w
-    totals[0] = misery_sum
-    totals[1] = weight_sum
-
-
 _kept_columns = threading.local()
 
 
@@ -518,7 +486,7 @@ def _choose_and_count_kernel(
 ):  # fmt: skip
     """Voters ``start..stop`` on one thread, in blocks of :data:`_BLOCK`: each block is
     compared (:func:`_choose_block`), then finished and counted as :func:`_choose_block`
-    and :func:`_count_range` do, while its working columns are in the first-level
+    and :func:`_count_kernel` do, while its working columns are in the first-level
     cache. Adds the block's candidates to ``totals[2]``."""
     masks = _bonus_masks(org_base, org_zhuz, org_ids)
     bx, by, be, bz, ba, bu, bb, bd = _block_columns()
@@ -530,7 +498,7 @@ def _choose_and_count_kernel(
             org_bonus, b_eth, b_clan, b_pid, u_min, misery_cap, misery_memory, masks,
             first, m, bx, by, be, bz, ba, bu, bb, bd, choice, misery, False,
         )  # fmt: skip
-        # _choose_block's finish and _count_range's sums, in one loop over the block.
+        # _choose_block's finish and _count_kernel's sums, in one loop over the block.
         misery_sum = totals[0]
         weight_sum = totals[1]
         candidates = 0
@@ -589,33 +557,38 @@ def _choose_kernel(
 
 @njit(cache=True, nogil=True)
 def _count_kernel(
-    start, stop, at, rows, nearest, pos, ethnicity, weight,
+    start, stop, rows, nearest, pos, ethnicity, weight,
     org_weight, org_pos_sum, org_sq_sum, org_eth, totals,
 ):  # fmt: skip
-    """:func:`_count_range` for voters whose rows and d² :func:`_choose_kernel` kept."""
-    _count_range(
-        start, stop, at, rows, nearest, 0, pos[:, 0], pos[:, 1], ethnicity, weight,
-        org_weight, org_pos_sum, org_sq_sum, org_eth, totals,
-    )  # fmt: skip
+    """Voters ``start..stop``, in order: every sum over voters, from the rows (−1: backs
+    none) and d² that :func:`_choose_kernel` kept at ``i − start``.
+
+    ``totals`` carries (Σ w·d², Σ w) from one range to the next, so that every sum is
+    taken in voter order, as in :func:`_support_kernel` followed by the NumPy updates it
+    replaced (and as :func:`_choose_and_count_kernel` takes them block by block).
+    """
+    misery_sum = totals[0]
+    weight_sum = totals[1]
+    for i in range(start, stop):
+        w = np.float64(weight[i])
+        misery_sum += np.float64(nearest[i - start]) * w
+        weight_sum += w
+        best = np.int64(rows[i - start])
+        if best >= 0:
+            x = np.float64(pos[i, 0])
+            y = np.float64(pos[i, 1])
+            org_weight[best] += w
+            org_pos_sum[best, 0] += w * x
+            org_pos_sum[best, 1] += w * y
+            org_sq_sum[best] += w * (x * x + y * y)
+            org_eth[best, ethnicity[i]] += w
+    totals[0] = misery_sum
+    totals[1] = weight_sum
 
 
 #: Voters per part of the threaded pass: helpers choose for the end of a part while
 #: this thread chooses and counts its start, then counts the helpers' voters.
 THREADED_PART = 1 << 17
-
-
-def _helper_share(threads: int, k: int, overlapped: bool) -> float:
-    """Share of a part's voters that the helper threads choose for.
-
-    Costs per voter, in units of one voter compared with one organisation: choosing
-    about ``c = 10 + k``, counting about ``q = 5``. This thread chooses and counts the
-    rest of the part (``c + q`` each) and, when ``overlapped``, counts the previous
-    part's helper voters meanwhile (``q`` each); the share balances the two sides.
-    Only speed depends on it, never results.
-    """
-    c, q = 10.0 + k, 5.0
-    lead = c + q - (q if overlapped else 0.0)
-    return min(1.0, (c + q) / (lead + c / (threads - 1)))
 
 
 def monthly_support_pass(
@@ -668,14 +641,13 @@ def _threaded_pass(voters, k, threads, part, choose_args, sums, totals) -> None:
     def finish(lo: int, hi: int, slot: int) -> None:
         rows, nearest = columns[slot]
         _count_kernel(
-            lo, hi, lo, rows, nearest, voters.position, voters.ethnicity, voters.weight,
+            lo, hi, rows, nearest, voters.position, voters.ethnicity, voters.weight,
             *sums, totals,
         )  # fmt: skip
 
-    candidates = run_pipelined(
-        n, part, threads, lambda overlapped: _helper_share(threads, k, overlapped),
-        run_here, prepare, finish,
-    )  # fmt: skip
+    # Per voter, in units of one voter compared with one organisation: choosing about
+    # 10 + k, counting about 5. Only speed depends on them.
+    candidates = run_pipelined(n, part, threads, (10.0 + k, 5.0), run_here, prepare, finish)
     totals[2] += sum(candidates)
 
 

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import re
-from itertools import pairwise
 
 import numpy as np
 
 from polsim.engine.calendar import Month
 from polsim.engine.events import Event
-from polsim.engine.threads import even_cuts, run_together, voter_parts
+from polsim.engine.threads import run_split
 from polsim.society.grievance import society_inputs, stored_grievance_reference
 from polsim.society.hardship import stored_hardship_reference
 from polsim.society.kernels import cell_sums_kernel
@@ -33,8 +32,7 @@ def summarise_society(world: World, rng: np.random.Generator, date: Month) -> li
         sums,
     )  # fmt: skip
     # Cells are (oblast, group): threads take runs of oblasts with about equal voters.
-    cuts = even_cuts(voters.oblast_bounds, voter_parts(len(voters)))
-    run_together([(cell_sums_kernel, (*arguments, a, b)) for a, b in pairwise(cuts)])
+    run_split(cell_sums_kernel, arguments, voters.oblast_bounds, len(voters))
     shape = (voters.n_oblasts, n_groups)
     society = world.society
     society.people, society.hardship, society.grievance, society.active = (

@@ -25,13 +25,11 @@ Epstein, J. M. (2002). Modeling civil violence. *PNAS* 99(suppl. 3).
 
 from __future__ import annotations
 
-from itertools import pairwise
-
 import numpy as np
 
 from polsim.engine.calendar import Month
 from polsim.engine.events import Event, MobilisationSubsided, MobilisationWave
-from polsim.engine.threads import even_cuts, run_together, voter_parts
+from polsim.engine.threads import run_split
 from polsim.society.grievance import (
     backs_organisation,
     organisation_flags,
@@ -157,8 +155,7 @@ def mobilise(world: World, rng: np.random.Generator, date: Month) -> list[Event]
         society.oblast_people, society.active_frontier, known,
     )  # fmt: skip
     # Oblasts are independent: threads take runs of them with about equal voters.
-    cuts = even_cuts(voters.oblast_bounds, voter_parts(len(voters)))
-    run_together([(mobilisation_kernel, (*arguments, a, b)) for a, b in pairwise(cuts)])
+    run_split(mobilisation_kernel, arguments, voters.oblast_bounds, len(voters))
     return _wave_events(world, date, [float(s) for s in shares])
 
 

@@ -24,14 +24,12 @@ force.
 
 from __future__ import annotations
 
-from itertools import pairwise
-
 import numpy as np
 from numba import njit
 
 from polsim.engine.calendar import Month
 from polsim.engine.events import Event, ViolentEpisode
-from polsim.engine.threads import even_cuts, run_together, voter_parts
+from polsim.engine.threads import run_split
 from polsim.measures.ethnic import ethnic_polarization
 from polsim.world.polity import World
 
@@ -78,8 +76,7 @@ def ethnic_vote_polarisation(world: World) -> np.ndarray:
             bloc[org.id] = mask.bit_length() - 1
     table = np.zeros(n_oblasts * (n_groups + 1))
     arguments = (choice, voters.oblast_bounds, voters.weight, bloc, n_groups + 1, table)
-    cuts = even_cuts(voters.oblast_bounds, voter_parts(len(voters)))
-    run_together([(_bloc_table, (*arguments, a, b)) for a, b in pairwise(cuts)])
+    run_split(_bloc_table, arguments, voters.oblast_bounds, len(voters))
     table = table.reshape(n_oblasts, n_groups + 1)
     out = np.zeros(n_oblasts)
     for o in range(n_oblasts):
