@@ -21,6 +21,8 @@ from __future__ import annotations
 import html
 import json
 import math
+import os
+import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,7 +35,9 @@ import pyarrow.parquet as pq
 from plotly.offline import get_plotlyjs
 from plotly.subplots import make_subplots
 
-from polsim.errors import UserInputError
+from polsim.errors import OutputError, UserInputError
+from polsim.output.paths import check_output_path
+from polsim.output.rundir import is_staging_name
 from polsim.output.timeline import key_events
 
 __all__ = [
@@ -99,10 +103,17 @@ class Panel:
 # --------------------------------------------------------------------------- entry points
 
 
-def build_report(run_dir: str | Path, out: str | Path | None = None) -> Path:
-    """Write the report of a run folder (default ``RUN_DIR/report.html``); return its path."""
-    folder = _check_run_folder(run_dir)
-    data = _read_run_folder(folder)
+def build_report(
+    run_dir: str | Path, out: str | Path | None = None, manifest: dict[str, Any] | None = None
+) -> Path:
+    """Write the report of a run folder (default ``RUN_DIR/report.html``); return its path.
+
+    ``manifest`` stands in for ``manifest.json`` while a run is being saved (the
+    manifest is written last, so a folder without it never looks like a finished run).
+    """
+    target = _check_out(out)
+    folder = _check_run_folder(run_dir, manifest is None)
+    data = _read_run_folder(folder, manifest)
     manifest = data["manifest"]
     title = f"{manifest.get('scenario', 'run')} · seed {manifest.get('seed')}"
     subtitle = (
@@ -110,12 +121,13 @@ def build_report(run_dir: str | Path, out: str | Path | None = None) -> Path:
         f"{_int(manifest.get('voters')):,} voters · {manifest.get('events')} events · "
         f"polsim {manifest.get('polsim_version')}"
     )
-    target = Path(out) if out is not None else folder / REPORT_FILE
+    target = target or folder / REPORT_FILE
     return _write_page(target, title, subtitle, run_panels(data), kind="run")
 
 
 def build_ensemble_report(experiment_dir: str | Path, out: str | Path | None = None) -> Path:
     """Write fan charts (median, 5–95% band) of an experiment's runs; return the path."""
+    target = _check_out(out)
     folder = _check_experiment_folder(experiment_dir)
     design = _read_json(folder / "experiment.json")
     fans, runs = _fan_data(folder)
@@ -133,7 +145,7 @@ def build_ensemble_report(experiment_dir: str | Path, out: str | Path | None = N
     scenario = design.get("scenario") or design.get("design", {}).get("scenario", folder.name)
     title = f"Ensemble · {scenario if isinstance(scenario, str) else folder.name}"
     subtitle = f"{folder.name} · {runs} runs · fan charts of the monthly series"
-    target = Path(out) if out is not None else folder / REPORT_FILE
+    target = target or folder / REPORT_FILE
     return _write_page(target, title, subtitle, panels, kind="ensemble")
 
 
@@ -148,6 +160,7 @@ def build_comparison_report(
     Two run folders give overlaid series, each legislature side by side and the
     manifests in a table; two experiment folders give overlaid fan charts.
     """
+    target = _check_out(out)
     a, b = Path(dir_a), Path(dir_b)
     names = labels or (a.name, b.name)
     if names[0] == names[1]:
@@ -161,8 +174,8 @@ def build_comparison_report(
         panels = _compare_runs(data_a, data_b, names)
         kind = "compare-runs"
     default = Path.cwd() / f"compare-{a.name}-vs-{b.name}.html"  # neither folder is changed
-    target = Path(out) if out is not None else default
-    return _write_page(target, f"{names[0]} vs {names[1]}", "Side by side", panels, kind=kind)
+    title = f"{names[0]} vs {names[1]}"
+    return _write_page(target or default, title, "Side by side", panels, kind=kind)
 
 
 def run_panels(data: dict[str, Any]) -> list[Panel]:
@@ -189,11 +202,18 @@ def run_panels(data: dict[str, Any]) -> list[Panel]:
 # --------------------------------------------------------------------------- reading
 
 
-def _check_run_folder(run_dir: str | Path) -> Path:
+def _check_out(out: str | Path | None) -> Path | None:
+    """The report file asked for with ``--out``, checked before any work (None: default)."""
+    return None if out is None else check_output_path(out, "--out", kind="file")
+
+
+def _check_run_folder(run_dir: str | Path, needs_manifest: bool = True) -> Path:
     folder = Path(run_dir)
+    if needs_manifest and is_staging_name(folder.absolute().name):
+        raise UserInputError(f"{folder}: a run being saved (or moved aside), not a run folder")
     if not folder.is_dir():
         raise UserInputError(f"{folder}: no such run folder")
-    if not (folder / "manifest.json").is_file():
+    if needs_manifest and not (folder / "manifest.json").is_file():
         raise UserInputError(f"{folder}: not a run folder (no manifest.json)")
     return folder
 
@@ -215,8 +235,10 @@ def _read_json(path: Path) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def _read_run_folder(folder: Path) -> dict[str, Any]:
-    data: dict[str, Any] = {"manifest": _read_json(folder / "manifest.json")}
+def _read_run_folder(folder: Path, manifest: dict[str, Any] | None = None) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "manifest": _read_json(folder / "manifest.json") if manifest is None else manifest
+    }
     for name in ("series", "events", "results", "units", "organisations"):
         path = folder / f"{name}.parquet"
         if path.is_file():
@@ -1008,11 +1030,35 @@ def _write_page(target: Path, title: str, subtitle: str, panels: list[Panel], ki
         f"<p>{html.escape(subtitle)}</p></header><nav>{nav}</nav>"
         f"<main>{''.join(body)}</main></body></html>\n"
     )
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.tmp")
-    temporary.write_text(page, encoding="utf-8")
-    temporary.replace(target)
+    _write_atomic(target, page)
     return target
+
+
+def _write_atomic(target: Path, text: str) -> None:
+    """Write ``text`` to a temporary file beside ``target``, then rename it in place.
+
+    A reader sees the old file or the new one, never half of one; the temporary file is
+    removed on any failure (a full disk, an interrupt).
+    """
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(
+            prefix=f".{target.name}.tmp-{os.getpid()}-", dir=target.parent
+        )
+    except OSError as error:
+        raise OutputError(f"{target}: cannot write the report ({error.strerror})") from None
+    temporary = Path(name)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        os.chmod(temporary, 0o644)  # mkstemp makes it private; a report is for sharing
+        os.replace(temporary, target)
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        raise OutputError(f"{target}: cannot write the report ({error.strerror})") from None
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
 
 
 # --------------------------------------------------------------------------- helpers

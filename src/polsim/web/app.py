@@ -19,11 +19,14 @@ Routes:
 
 Reports are served by run id only: an id must match ``[A-Za-z0-9][A-Za-z0-9._-]*``, be
 a folder directly inside the runs folder (checked on the resolved path) and hold a
-manifest, so no path outside the runs folder can be read.
+manifest; the report itself must resolve to a regular file inside the runs folder
+(a symlink out of it is "not found"), so no path outside the runs folder can be read.
+Every response carries the headers of :mod:`polsim.web.security`.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 from collections.abc import AsyncIterator
@@ -43,6 +46,7 @@ from polsim.output.report import REPORT_FILE, build_comparison_report, build_rep
 from polsim.scenario.loader import builtin_scenarios
 from polsim.web.forms import MAIN_PARAMETERS, Limits, parse_run_form, read_upload, run_specs
 from polsim.web.jobs import Job, JobQueue
+from polsim.web.security import REPORT_POLICY, SecurityHeaders, served_file
 
 __all__ = ["Settings", "create_app"]
 
@@ -109,6 +113,7 @@ def create_app(settings: Settings) -> FastAPI:
             state["jobs"].shutdown()
 
     app = FastAPI(title="polsim dashboard", version=__version__, lifespan=lifespan)
+    app.add_middleware(SecurityHeaders)
 
     def page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
         context.setdefault("version", __version__)
@@ -224,11 +229,11 @@ def create_app(settings: Settings) -> FastAPI:
     def report(run_id: str) -> FileResponse:
         folder = run_folder(run_id)
         target = folder / REPORT_FILE
-        if not target.is_file():  # a run saved without its report: build it once
+        if not os.path.lexists(target):  # a run saved without its report: build it once
             with report_lock:
-                if not target.is_file():
+                if not os.path.lexists(target):
                     build_report(folder)
-        return FileResponse(target, media_type="text/html")
+        return _report_response(served_file(root, target))
 
     @app.get("/compare")
     def compare(request: Request, a: str = "", b: str = "") -> Response:
@@ -241,11 +246,13 @@ def create_app(settings: Settings) -> FastAPI:
         folder_a, folder_b = run_folder(a), run_folder(b)
         cache = root / ".compare"
         cache.mkdir(exist_ok=True)
+        if cache.is_symlink() or not cache.is_dir():  # never write through a link
+            raise HTTPException(404, "no such comparison")
         target = cache / f"{folder_a.name}__{folder_b.name}.html"
         with report_lock:
-            if not target.is_file():
+            if not os.path.lexists(target):
                 build_comparison_report(folder_a, folder_b, target)
-        return FileResponse(target, media_type="text/html")
+        return _report_response(served_file(root, target))
 
     @app.get("/favicon.ico")
     def favicon() -> Response:
@@ -256,3 +263,10 @@ def create_app(settings: Settings) -> FastAPI:
         return JSONResponse({"ok": True, "pending": state["jobs"].pending()})
 
     return app
+
+
+def _report_response(path: Path) -> FileResponse:
+    """A report file, with the policy that lets its inline plotly.js draw and nothing more."""
+    return FileResponse(
+        path, media_type="text/html", headers={"Content-Security-Policy": REPORT_POLICY}
+    )
