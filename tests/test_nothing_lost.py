@@ -262,3 +262,39 @@ def test_a_run_moved_aside_is_put_back(tmp_path, small_run):
     small_run.save(aside / "run", report=False)
     assert clean_stale_staging(tmp_path) == [aside]
     assert (tmp_path / "r" / "manifest.json").is_file() and not aside.exists()
+
+
+KILLED_SAVE = """
+import os, signal, sys
+import polsim
+import polsim.output.report as report
+
+run = polsim.simulate("toy-polity", seed=1, voters=2000, until="1990-03")
+report.build_report = lambda *args, **kwargs: os.kill(os.getpid(), signal.SIGKILL)
+run.save(sys.argv[1])
+"""
+
+
+def test_a_save_killed_midway_leaves_no_run(tmp_path, small_run):
+    """A save killed by SIGKILL leaves only a hidden staging folder, which the next removes."""
+    target = tmp_path / "r"
+    killed = subprocess.Popen([sys.executable, "-c", KILLED_SAVE, str(target)])
+    assert killed.wait(timeout=120) == -9
+    (staging,) = tmp_path.iterdir()
+    assert staging.name.startswith(f".r.partial-{killed.pid}-")
+    assert (staging / "series.parquet").is_file() and not (staging / "manifest.json").exists()
+    index_runs(tmp_path)
+    assert list_runs(tmp_path) == []
+    small_run.save(target, report=False)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["catalog.duckdb", "r"]
+
+
+def test_stale_report_temporaries_are_removed(tmp_path, small_run):
+    """A report temporary left by a killed writer goes with the next report; a live one stays."""
+    run = small_run.save(tmp_path / "r", report=False)
+    stale = tmp_path / f".out.html.tmp-{_dead_pid()}-abcd"
+    busy = tmp_path / f".out.html.tmp-{os.getppid()}-efgh"
+    for temporary in (stale, busy):
+        temporary.write_text("half a report")
+    build_report(run, tmp_path / "out.html")
+    assert not stale.exists() and busy.exists() and (tmp_path / "out.html").is_file()

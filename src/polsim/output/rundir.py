@@ -29,9 +29,11 @@ __all__ = [
     "MANIFEST_FILE",
     "check_run_dir",
     "clean_stale_staging",
+    "clean_stale_temporaries",
     "default_run_dir",
     "file_sha256",
     "is_staging_name",
+    "process_alive",
     "run_folder_problem",
     "write_run_dir",
 ]
@@ -154,7 +156,7 @@ def clean_stale_staging(folder: Path) -> list[Path]:
         match = _STAGING.match(entry.name)
         if match is None or entry.is_symlink() or not entry.is_dir():
             continue
-        if _alive(int(match["pid"])):
+        if process_alive(int(match["pid"])):
             continue
         original = folder / match["name"]
         moved = entry / "run"
@@ -174,7 +176,8 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
+    """True if process ``pid`` may still be running (this one, or any that answers)."""
     if pid == os.getpid():
         return True
     try:
@@ -184,6 +187,19 @@ def _alive(pid: int) -> bool:
     except (PermissionError, OverflowError):
         return True
     return True
+
+
+def clean_stale_temporaries(target: Path) -> None:
+    """Remove ``.NAME.tmp-<pid>-XXXX`` files beside ``target`` whose writer is gone."""
+    prefix = f".{target.name}.tmp-"
+    try:
+        entries = [e for e in target.parent.iterdir() if e.name.startswith(prefix)]
+    except OSError:
+        return
+    for entry in entries:
+        pid = entry.name[len(prefix) :].split("-", 1)[0]
+        if pid.isdigit() and not entry.is_dir() and not process_alive(int(pid)):
+            entry.unlink(missing_ok=True)
 
 
 def _report_temp(name: str) -> bool:

@@ -11,6 +11,7 @@ from plotly.offline import get_plotlyjs
 
 from polsim.errors import OutputError
 from polsim.output.report.common import _CONFIG, Panel
+from polsim.output.rundir import clean_stale_temporaries
 
 _CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;color:#222;
@@ -73,6 +74,7 @@ def _write_atomic(target: Path, text: str) -> None:
     """
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
+        clean_stale_temporaries(target)  # left by a writer that was killed
         handle, name = tempfile.mkstemp(
             prefix=f".{target.name}.tmp-{os.getpid()}-", dir=target.parent
         )
