@@ -187,6 +187,14 @@ def test_experiments_never_write_into_a_user_folder(capsys, tmp_path, command):
     _untouched(folder)
 
 
+def test_a_name_without_room_for_its_staging_name(capsys, tmp_path):
+    """A 230-byte --out name (valid, but its hidden staging name would not be) is refused first."""
+    target = tmp_path / ("x" * 230)
+    argv = ["run", "toy-polity", "--out", str(target), *SMALL]
+    _one_line_error(capsys, argv, "230 bytes long", "the limit is 215")
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_nul_bytes_are_refused(tmp_path):
     """A path with a NUL byte is refused with one line (the API can be given one)."""
     _one_line_error_api(lambda: check_output_path(f"{tmp_path}/a\0b"), "NUL byte")

@@ -23,6 +23,8 @@ __all__ = ["check_output_path", "entries_text", "shown_path"]
 #: Longest file name and path on Linux file systems (``NAME_MAX``, ``PATH_MAX``).
 NAME_MAX = 255
 PATH_MAX = 4095
+#: Bytes a hidden temporary name adds to the output's own (``.NAME.partial-<pid>-XXXXXXXX``).
+TEMPORARY_ROOM = 40
 
 
 def shown_path(path: str | os.PathLike[str], width: int = 80) -> str:
@@ -52,7 +54,7 @@ def check_output_path(
     label = f"{flag} {shown_path(text)}"
     if "\0" in text:
         raise OutputError(f"{label}: the path contains a NUL byte")
-    if not text.strip():
+    if not text:
         raise OutputError(f"{flag}: the path is empty")
     target = Path(text).absolute()
     longest = max((len(os.fsencode(part)) for part in target.parts), default=0)
@@ -60,7 +62,14 @@ def check_output_path(
         raise OutputError(
             f"{label}: a name in the path is {longest} bytes long; the limit is {NAME_MAX}"
         )
-    if len(os.fsencode(str(target))) > PATH_MAX:
+    last = len(os.fsencode(target.name))
+    if last > NAME_MAX - TEMPORARY_ROOM:
+        raise OutputError(
+            f"{label}: its last name is {last} bytes long; polsim writes through a hidden "
+            f"temporary name {TEMPORARY_ROOM} bytes longer, so the limit is "
+            f"{NAME_MAX - TEMPORARY_ROOM}"
+        )
+    if len(os.fsencode(str(target))) + TEMPORARY_ROOM > PATH_MAX:
         raise OutputError(f"{label}: the path is longer than {PATH_MAX} bytes")
     exists = _exists(target, label)
     if exists:
