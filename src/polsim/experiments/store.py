@@ -98,8 +98,8 @@ def check_own_folder(path: Path, names: Iterable[str], what: str) -> None:
     others = sorted(e.name for e in path.iterdir() if e.name not in ours and e.name[0] != ".")
     if others:
         raise OutputError(
-            f"--out {shown_path(path)}: holds {entries_text(others)} polsim did not write, "
-            f"so it is not a polsim {what}; polsim never writes into it: choose another --out"
+            f"--out {shown_path(path)}: holds what is not part of a polsim {what}, "
+            f"{entries_text(others)}; polsim never writes into such a folder: choose another --out"
         )
 
 
