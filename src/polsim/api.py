@@ -74,8 +74,10 @@ class Run:
         """Write the run folder: one Parquet file per table, scenario, manifest and report.
 
         The HTML report (``report.html``) is built from the folder's own files before the
-        folder is renamed into place, so a run folder is whole or absent. It is derived
-        output, not listed in the manifest's file hashes; ``report=False`` skips it.
+        folder is renamed into place, so a run folder is whole or absent; ``manifest.json``
+        is written last. The report is derived output, not listed in the manifest's file
+        hashes; ``report=False`` skips it. ``force`` replaces only an earlier polsim run
+        (see :mod:`polsim.output.rundir`).
         """
         manifest = dict(self.manifest_record)
 
@@ -91,11 +93,13 @@ class Run:
             )
             files[scenario_file.name] = file_sha256(scenario_file)
             manifest["files"] = files
-            (folder / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
+            text = json.dumps(manifest, indent=2) + "\n"
             if report:
                 from polsim.output.report import build_report  # plotly loads only when needed
 
-                build_report(folder)
+                build_report(folder, manifest=json.loads(text))  # as read back from the file
+            # Last: a folder is a run exactly when its manifest is there.
+            (folder / "manifest.json").write_text(text)
 
         path = write_run_dir(Path(directory), write_files, force=force)
         self.manifest_record = manifest

@@ -31,6 +31,7 @@ from polsim.experiments.runner import backfill_metrics
 from polsim.experiments.store import (
     Catalog,
     ExperimentFolder,
+    check_own_folder,
     read_part_tables,
     write_json_atomic,
 )
@@ -157,6 +158,8 @@ def compare(
         Path(str(b)).name.removesuffix(".yaml"),
     )
     root = Path(out) if out is not None else Path("experiments") / f"compare-{label_a}-{label_b}"
+    # Before any run, not after them; a user's folder is never written into.
+    check_own_folder(root, ("a", "b", "compare.json", "compare.parquet"), "comparison")
     folders = []
     for side, value in (("a", a), ("b", b)):
         if _is_experiment(value):

@@ -40,12 +40,14 @@ import pyarrow.parquet as pq
 
 from polsim._version import __version__
 from polsim.errors import OutputError, UserInputError
+from polsim.output.paths import check_output_path, entries_text, shown_path
 
 __all__ = [
     "MARKER",
     "Catalog",
     "ExperimentFolder",
     "RunSpec",
+    "check_own_folder",
     "read_marker",
     "write_json_atomic",
 ]
@@ -80,6 +82,25 @@ def write_json_atomic(path: Path, data: Any) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def check_own_folder(path: Path, names: Iterable[str], what: str) -> None:
+    """Fail, touching nothing, unless ``path`` can hold ``what`` (a folder polsim made).
+
+    The path must be writable, and an existing folder may hold only ``names`` (what
+    polsim writes there) and hidden temporary files: polsim never writes into, or
+    deletes from, a folder of the user's.
+    """
+    check_output_path(path, "--out", kind="folder")
+    if not path.is_dir():
+        return
+    ours = set(names)
+    others = sorted(e.name for e in path.iterdir() if e.name not in ours and e.name[0] != ".")
+    if others:
+        raise OutputError(
+            f"--out {shown_path(path)}: holds what is not part of a polsim {what}, "
+            f"{entries_text(others)}; polsim never writes into such a folder: choose another --out"
+        )
 
 
 def read_marker(part: Path) -> dict[str, Any] | None:
@@ -122,10 +143,9 @@ class ExperimentFolder:
         """Fail, touching nothing, if the folder cannot hold this experiment.
 
         An existing experiment must have the same design; any other non-empty folder is
-        refused.
+        refused (polsim never writes into, or deletes from, a folder it did not make).
         """
-        if self.path.exists() and not self.path.is_dir():
-            raise OutputError(f"--out {self.path}: exists and is not a folder")
+        check_output_path(self.path, "--out", kind="folder")
         if self.exists():
             stored = self.read_design().get("design", {})
             if stored != design:
@@ -145,8 +165,12 @@ class ExperimentFolder:
                     f"{_short(was)}, asked {_short(now)}); use another --out, or the same "
                     "options to resume it"
                 )
-        elif self.path.is_dir() and any(self.path.iterdir()):
-            raise OutputError(f"--out {self.path}: not empty and not an experiment folder")
+        elif self.path.is_dir() and (entries := sorted(e.name for e in self.path.iterdir())):
+            raise OutputError(
+                f"--out {shown_path(self.path)}: is a folder of {entries_text(entries)} that "
+                "is not a polsim experiment (no experiment.json); polsim never writes into "
+                "it: choose another --out"
+            )
 
     def create(self, kind: str, design: dict[str, Any], scenario: dict[str, Any]) -> None:
         """Write ``experiment.json`` and ``scenario.json`` if the folder is new."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from polsim.errors import UserInputError
+from polsim.output.paths import check_output_path
 
 __all__ = ["serve"]
 
@@ -38,9 +39,7 @@ def serve(
         raise UserInputError(f"--max-voters must be at least 1; got {max_voters}")
     if not 1 <= workers <= 8:
         raise UserInputError(f"--workers must be between 1 and 8; got {workers}")
-    root = Path(runs_dir)
-    if root.exists() and not root.is_dir():
-        raise UserInputError(f"--runs-dir {root}: exists and is not a folder")
+    root = check_output_path(runs_dir, "--runs-dir", kind="folder")
     settings = Settings(runs_root=root, limits=Limits(max_voters=max_voters), workers=workers)
     app = create_app(settings)
     print(f"polsim dashboard: http://{host}:{port}/  (runs in {root.resolve()})", flush=True)
