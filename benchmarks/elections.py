@@ -27,9 +27,9 @@ import numpy as np
 from polsim.api import parse_voter_count
 from polsim.elections.hold import hold_elections
 from polsim.engine.calendar import Month
-from polsim.engine.schedule import MONTHLY_MECHANISMS
-from polsim.engine.simulation import Simulation
 from polsim.engine.threads import run_threads
+from polsim.run.schedule import MONTHLY_MECHANISMS
+from polsim.run.simulation import Simulation
 from polsim.scenario.loader import load_scenario
 
 

@@ -35,10 +35,10 @@ import numpy as np
 from polsim.engine.calendar import Month
 from polsim.engine.threads import run_threads, using_threads
 from polsim.parties.adaptation import adapt_positions
-from polsim.parties.organisations import Organisations
 from polsim.parties.support import update_support
 from polsim.scenario import load_scenario
 from polsim.scenario.schema import ElitesParameters, PartyParameters
+from polsim.world.organisations import Organisations
 from polsim.world.polity import RegimeState, SocietyState, World
 from polsim.world.voters import ORGANISATION_CODE, Voters
 

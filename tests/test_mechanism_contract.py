@@ -11,8 +11,8 @@ import pytest
 
 from polsim.engine.calendar import Month
 from polsim.engine.events import Event
-from polsim.engine.schedule import MONTHLY_MECHANISMS
-from polsim.engine.simulation import Simulation
+from polsim.run.schedule import MONTHLY_MECHANISMS
+from polsim.run.simulation import Simulation
 
 
 def _world_after_warmup(seed: int):

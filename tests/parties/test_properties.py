@@ -7,10 +7,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from polsim.engine.calendar import Month
-from polsim.engine.schedule import MONTHLY_MECHANISMS
 from polsim.parties.lineage import lineage_problems
 from polsim.parties.mergers import merge_organisations
 from polsim.parties.splits import split_organisations
+from polsim.run.schedule import MONTHLY_MECHANISMS
 
 from .conftest import make_voters, make_world
 

@@ -2,8 +2,8 @@ import numpy as np
 import pytest
 
 from polsim.engine.calendar import Month
-from polsim.engine.simulation import build_world
 from polsim.engine.streams import RandomStreams
+from polsim.run.simulation import build_world
 from polsim.scenario.schema import EconomicSeries
 from polsim.society.grievance import grievance_of, perceived_legitimacy_table, update_grievance
 from polsim.society.hardship import economic_shock, hardship_of, update_hardship

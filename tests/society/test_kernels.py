@@ -9,8 +9,8 @@ import pytest
 
 from polsim.engine import threads
 from polsim.engine.calendar import Month
-from polsim.engine.schedule import MONTHLY_MECHANISMS
-from polsim.engine.simulation import Simulation
+from polsim.run.schedule import MONTHLY_MECHANISMS
+from polsim.run.simulation import Simulation
 from polsim.society.aggregates import summarise_society, summarise_society_reference
 from polsim.society.grievance import grievance_of, grievance_reference, update_grievance
 from polsim.society.hardship import (

@@ -35,7 +35,7 @@ import numpy as np
 
 from polsim.engine.calendar import Month
 from polsim.engine.events import Event
-from polsim.parties.organisations import Organisation
+from polsim.world.organisations import Organisation
 from polsim.world.polity import World
 
 __all__ = ["adapt_positions"]

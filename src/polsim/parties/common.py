@@ -14,8 +14,9 @@ from numba import njit
 
 from polsim.engine.calendar import Month
 from polsim.engine.threads import run_split
-from polsim.parties.organisations import RULES, Organisation, base_names
+from polsim.parties.organisations import base_names
 from polsim.scenario.schema import PartyParameters
+from polsim.world.organisations import RULES, Organisation
 from polsim.world.polity import World
 from polsim.world.voters import Voters
 

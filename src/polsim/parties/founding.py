@@ -48,8 +48,8 @@ from polsim.parties.common import (
     recruit_sub_leaders,
     sub_leaders,
 )
-from polsim.parties.organisations import Organisation
 from polsim.world.counting import pairwise_sum
+from polsim.world.organisations import Organisation
 from polsim.world.polity import World
 
 __all__ = ["found_parties", "monopoly_holds"]

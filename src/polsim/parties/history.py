@@ -27,8 +27,9 @@ from polsim.engine.calendar import Month
 from polsim.engine.events import Event, PartyDissolved, PartyFounded
 from polsim.parties.common import describe_base, dissolve, found_organisation, free_elites
 from polsim.parties.mergers import merge_into
-from polsim.parties.organisations import Organisation, base_mask
+from polsim.parties.organisations import base_mask
 from polsim.scenario.schema import Organisation as HistoricalOrganisation
+from polsim.world.organisations import Organisation
 from polsim.world.polity import World
 
 __all__ = ["enter_history", "historical_base"]

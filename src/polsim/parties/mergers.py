@@ -29,7 +29,7 @@ from numba import njit
 from polsim.engine.calendar import Month
 from polsim.engine.events import Event, PartiesMerged
 from polsim.parties.common import coalition_skill, describe_base, dissolve
-from polsim.parties.organisations import Organisation
+from polsim.world.organisations import Organisation
 from polsim.world.polity import World
 
 __all__ = ["merge_hazard", "merge_into", "merge_organisations"]

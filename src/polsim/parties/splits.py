@@ -36,8 +36,8 @@ from polsim.parties.common import (
     free_elites,
     sub_leaders,
 )
-from polsim.parties.organisations import Organisation
 from polsim.world.counting import pairwise_sum
+from polsim.world.organisations import Organisation
 from polsim.world.polity import World
 
 __all__ = ["split_hazard", "split_organisations", "two_means"]

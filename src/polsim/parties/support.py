@@ -48,8 +48,8 @@ from polsim.engine import threads as engine_threads
 from polsim.engine.calendar import Month
 from polsim.engine.events import Event
 from polsim.engine.threads import run_pipelined, run_threads
-from polsim.parties.organisations import Organisation, Organisations
 from polsim.scenario.schema import PartyParameters
+from polsim.world.organisations import Organisation, Organisations
 from polsim.world.polity import World
 from polsim.world.voters import NO_ORGANISATION, ORGANISATION_CODE, Voters
 
