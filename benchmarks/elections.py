@@ -64,7 +64,7 @@ def measure(voters: str = "10m", seed: int = 0) -> dict:
     sim = Simulation(scenario, seed, n, month)
     for mechanism in MONTHLY_MECHANISMS:
         if mechanism.name != "elections.hold":
-            mechanism.step(sim.world, sim.streams.get(mechanism.name), month)
+            mechanism(sim.world, sim.streams.get(mechanism.name), month)
     # Compile (or load) the election kernels on a small copy first: not timed.
     warm = Simulation(scenario, seed, 20_000, month)
     hold_elections(warm.world, warm.streams.get("elections.hold"), month)

@@ -60,7 +60,7 @@ def measure(sizes=("1m", "10m"), repeats: int = 5) -> list[dict]:
 
         def society_step(world=world, streams=streams) -> None:
             for mechanism in SOCIETY:
-                mechanism.step(world, streams.get(mechanism.name), date)
+                mechanism(world, streams.get(mechanism.name), date)
 
         columns = [getattr(world.voters, name) for name in TOUCHED]
         scratch = [np.empty_like(c) for c in columns]

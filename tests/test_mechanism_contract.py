@@ -37,8 +37,8 @@ def test_mechanism_contract(warmed, mechanism):
     date: Month = warmed.world.date
     first, second = copy.deepcopy(warmed.world), copy.deepcopy(warmed.world)
     before = {k: (v.shape, v.dtype) for k, v in first.voters.columns().items()}
-    events = mechanism.step(first, np.random.default_rng(1), date)
-    again = mechanism.step(second, np.random.default_rng(1), date)
+    events = mechanism(first, np.random.default_rng(1), date)
+    again = mechanism(second, np.random.default_rng(1), date)
     after = {k: (v.shape, v.dtype) for k, v in first.voters.columns().items()}
     assert before == after
     for name, column in first.voters.columns().items():

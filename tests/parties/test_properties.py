@@ -58,7 +58,7 @@ def test_lineage_complete_and_dissolved_never_act(params, seed):
     for _ in range(30):
         world.date = date
         for mechanism in PARTY_MECHANISMS:
-            events.extend(mechanism.step(world, rng, date))
+            events.extend(mechanism(world, rng, date))
         for org in world.organisations:
             if org.dissolved is not None and org.dissolved < date:
                 snapshot = (tuple(org.position), org.fitness, org.members, org.coopted)
@@ -86,11 +86,11 @@ def test_splits_and_mergers_conserve_members(seed, months):
     support, founding = PARTY_MECHANISMS[1], PARTY_MECHANISMS[3]
     for _ in range(months):
         world.date = date
-        support.step(world, rng, date)
-        founding.step(world, rng, date)
+        support(world, rng, date)
+        founding(world, rng, date)
         date = date + 1
     world.date = date
-    support.step(world, rng, date)
+    support(world, rng, date)
     table = world.organisations
     before = {o.id: o.members for o in table.alive()}
     total = sum(before.values())

@@ -35,6 +35,7 @@ import numpy as np
 
 from polsim.engine.calendar import Month
 from polsim.engine.events import Event
+from polsim.engine.mechanisms import register_mechanism
 from polsim.world.organisations import Organisation
 from polsim.world.polity import World
 
@@ -54,6 +55,7 @@ def _step(org: Organisation, mx: float, my: float) -> None:
     org.position = np.array((nx, ny))
 
 
+@register_mechanism("parties.adaptation", phase="parties", order=30)
 def adapt_positions(world: World, rng: np.random.Generator, date: Month) -> list[Event]:
     """Move every alive, non-co-opted organisation by its adaptation rule."""
     params = world.scenario.parties

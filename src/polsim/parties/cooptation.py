@@ -25,12 +25,14 @@ import numpy as np
 
 from polsim.engine.calendar import Month
 from polsim.engine.events import Coopted, Event
+from polsim.engine.mechanisms import register_mechanism
 from polsim.parties.founding import monopoly_holds
 from polsim.world.polity import World
 
 __all__ = ["coopt_organisations"]
 
 
+@register_mechanism("parties.cooptation", phase="parties", order=70)
 def coopt_organisations(world: World, rng: np.random.Generator, date: Month) -> list[Event]:
     """Make this month's offers, record acceptances, and move co-opted ones toward p_R."""
     params = world.scenario.parties

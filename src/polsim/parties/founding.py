@@ -38,6 +38,7 @@ from numba import njit
 
 from polsim.engine.calendar import Month
 from polsim.engine.events import Event, PartyFounded
+from polsim.engine.mechanisms import register_mechanism
 from polsim.parties.common import (
     base_from_weights,
     describe_base,
@@ -193,6 +194,7 @@ def _spawn(
     return org
 
 
+@register_mechanism("parties.founding", phase="parties", order=40)
 def found_parties(world: World, rng: np.random.Generator, date: Month) -> list[Event]:
     """Births where misery clusters, then parties spawned by movements."""
     params = world.scenario.parties

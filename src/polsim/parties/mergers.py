@@ -28,6 +28,7 @@ from numba import njit
 
 from polsim.engine.calendar import Month
 from polsim.engine.events import Event, PartiesMerged
+from polsim.engine.mechanisms import register_mechanism
 from polsim.parties.common import coalition_skill, describe_base, dissolve
 from polsim.world.organisations import Organisation
 from polsim.world.polity import World
@@ -124,6 +125,7 @@ def _relabel_reference(choice: np.ndarray, ids: np.ndarray, new_id: int) -> None
     choice[np.isin(choice, ids)] = new_id
 
 
+@register_mechanism("parties.mergers", phase="parties", order=60)
 def merge_organisations(world: World, rng: np.random.Generator, date: Month) -> list[Event]:
     """Draw the month's mergers among close pairs, nearest first, and carry them out."""
     params = world.scenario.parties

@@ -28,6 +28,7 @@ from numba import njit
 
 from polsim.engine.calendar import Month
 from polsim.engine.events import Event, PartySplit
+from polsim.engine.mechanisms import register_mechanism
 from polsim.engine.threads import run_together, voter_ranges
 from polsim.parties.common import (
     base_from_weights,
@@ -329,6 +330,7 @@ def _split(world: World, org: Organisation, rng: np.random.Generator, date: Mont
     )
 
 
+@register_mechanism("parties.splits", phase="parties", order=50)
 def split_organisations(world: World, rng: np.random.Generator, date: Month) -> list[Event]:
     """Draw each organisation's split this month and carry out those that happen."""
     params = world.scenario.parties

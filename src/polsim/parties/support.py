@@ -47,6 +47,7 @@ from numba import njit
 from polsim.engine import threads as engine_threads
 from polsim.engine.calendar import Month
 from polsim.engine.events import Event
+from polsim.engine.mechanisms import register_mechanism
 from polsim.engine.threads import run_pipelined, run_threads
 from polsim.scenario.schema import PartyParameters
 from polsim.world.organisations import Organisation, Organisations
@@ -679,6 +680,7 @@ def _attach_kernel(choice, attachment, draws, rate, start):  # pragma: no cover
 ATTACH_CHUNK = 1 << 20
 
 
+@register_mechanism("parties.support", phase="parties", order=20)
 def update_support(world: World, rng: np.random.Generator, date: Month) -> list[Event]:
     """Count this month's support, then update fitness, misery and attachments.
 

@@ -136,7 +136,7 @@ class Simulation:
             raise RuntimeError(f"the run already reached {self.until}")
         date = self.world.date
         for mechanism in self.mechanisms:
-            events = mechanism.step(self.world, self.streams.get(mechanism.name), date)
+            events = mechanism(self.world, self.streams.get(mechanism.name), date)
             self.log.record(events)
         self.recorder.record(self.world)
         self.months_done += 1

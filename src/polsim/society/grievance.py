@@ -26,6 +26,7 @@ import numpy as np
 
 from polsim.engine.calendar import Month
 from polsim.engine.events import Event
+from polsim.engine.mechanisms import register_mechanism
 from polsim.engine.threads import run_together, voter_ranges
 from polsim.scenario.schema import ZHUZES
 from polsim.society.hardship import hardship_reference, hardship_rule, stored_hardship_reference
@@ -59,6 +60,7 @@ def perceived_legitimacy_table(world: World) -> np.ndarray:
     return np.clip(table, 0.0, 1.0)
 
 
+@register_mechanism("society.grievance", phase="society", order=20)
 def update_grievance(world: World, rng: np.random.Generator, date: Month) -> list[Event]:
     """Fix this month's grievance rule G = H·(1 − L_i): the factor table, and who backs a
     co-opted organisation (one compiled pass); G is derived where it is read."""

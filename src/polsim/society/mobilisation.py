@@ -29,6 +29,7 @@ import numpy as np
 
 from polsim.engine.calendar import Month
 from polsim.engine.events import Event, MobilisationSubsided, MobilisationWave
+from polsim.engine.mechanisms import register_mechanism
 from polsim.engine.threads import run_split
 from polsim.society.grievance import (
     backs_organisation,
@@ -128,6 +129,7 @@ def oblast_totals(world: World) -> np.ndarray:
     )
 
 
+@register_mechanism("society.mobilisation", phase="society", order=40)
 def mobilise(world: World, rng: np.random.Generator, date: Month) -> list[Event]:
     """Update who is active, oblast by oblast, and report waves that start or end.
 

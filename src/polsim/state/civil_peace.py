@@ -29,6 +29,7 @@ from numba import njit
 
 from polsim.engine.calendar import Month
 from polsim.engine.events import Event, ViolentEpisode
+from polsim.engine.mechanisms import register_mechanism
 from polsim.engine.threads import run_split
 from polsim.measures.ethnic import ethnic_polarization
 from polsim.world.polity import World
@@ -101,6 +102,7 @@ def grievance_gap(world: World) -> np.ndarray:
     return out
 
 
+@register_mechanism("state.civil_peace", phase="state", order=40)
 def keep_the_peace(world: World, rng: np.random.Generator, date: Month) -> list[Event]:
     """Update tension by oblast and draw this month's violent episodes."""
     params = world.scenario.state.civil_peace

@@ -12,6 +12,7 @@ import numpy as np
 
 from polsim.engine.calendar import Month
 from polsim.engine.events import Event, InstitutionChanged
+from polsim.engine.mechanisms import register_mechanism
 from polsim.scenario.schema import Scenario
 from polsim.world.polity import World
 
@@ -30,6 +31,7 @@ def initial_institutions(scenario: Scenario) -> dict[str, Any]:
     return settings
 
 
+@register_mechanism("state.institutions", phase="rules", order=10)
 def apply_institution_changes(world: World, rng: np.random.Generator, date: Month) -> list[Event]:
     """Apply the changes dated this month."""
     events: list[Event] = []

@@ -42,6 +42,7 @@ from polsim.engine.events import (
     ElectionCalled,
     Event,
 )
+from polsim.engine.mechanisms import register_mechanism
 from polsim.scenario.schema import LegislatureLevel, LegislatureParameters
 from polsim.society.synthesis import draw
 from polsim.state.cascade import adopted_neighbour_share, erdos_renyi_edges
@@ -144,6 +145,7 @@ def body_legitimacy(world: World) -> np.ndarray:
     return np.clip(leg.base_legitimacy - leg.erosion - params.hardship_weight * scope, 0.0, 1.0)
 
 
+@register_mechanism("state.legislatures", phase="state", order=30)
 def update_legislatures(world: World, rng: np.random.Generator, date: Month) -> list[Event]:
     """One month of the legislatures: renewal, erosion, resignations, dissolutions."""
     params = world.scenario.state.legislatures

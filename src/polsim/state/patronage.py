@@ -27,6 +27,7 @@ import numpy as np
 
 from polsim.engine.calendar import Month
 from polsim.engine.events import EliteDefection, Event, PatronageDistributed
+from polsim.engine.mechanisms import register_mechanism
 from polsim.scenario.schema import ZHUZES
 from polsim.state.cascade import threshold_cascade
 from polsim.state.president import transfer_power
@@ -36,6 +37,7 @@ from polsim.world.presidency import VACANT
 __all__ = ["distribute_patronage", "elite_defection"]
 
 
+@register_mechanism("state.patronage", phase="state", order=10)
 def distribute_patronage(world: World, rng: np.random.Generator, date: Month) -> list[Event]:
     """Refill the posts that turn over, move loyalties, and check for a defection cascade."""
     presidency = world.presidency

@@ -46,6 +46,7 @@ from polsim.engine.events import (
     PowerTransferred,
     PresidentialChoice,
 )
+from polsim.engine.mechanisms import register_mechanism
 from polsim.scenario.schema import ZHUZES, Scenario
 from polsim.world.polity import World
 from polsim.world.presidency import VACANT, Presidency
@@ -103,6 +104,7 @@ def transfer_power(world: World, date: Month, reason: str) -> list[Event]:
     ]
 
 
+@register_mechanism("state.president", phase="state", order=20)
 def update_president(world: World, rng: np.random.Generator, date: Month) -> list[Event]:
     """One month of the presidency."""
     presidency = world.presidency
