@@ -176,8 +176,8 @@ def polsim_world(positions: np.ndarray, starts: np.ndarray) -> World:
 
 def polsim_steps(world: World, rng: np.random.Generator, steps: int) -> None:
     for _ in range(steps):
-        update_support(world, rng, world.date)
-        adapt_positions(world, rng, world.date)
+        update_support(world, world.scenario.parties, rng, world.date)
+        adapt_positions(world, world.scenario.parties, rng, world.date)
 
 
 def _best(repeats: int, setup, work) -> float:

@@ -101,12 +101,12 @@ def test_splits_and_mergers_conserve_members(seed, months):
             )
         }
     )
-    for event in split_organisations(world, rng, date):
+    for event in split_organisations(world, world.scenario.parties, rng, date):
         assert event.members_moved + event.members_left == np.float64(before[event.parent])
         assert table[event.child].members == event.members_moved
     after_split = {o.id: o.members for o in table.alive()}
     assert abs(sum(after_split.values()) - total) <= 1e-9 * max(total, 1.0)
-    for event in merge_organisations(world, rng, date):
+    for event in merge_organisations(world, world.scenario.parties, rng, date):
         assert event.members == sum(after_split[p] for p in event.parents)
     after_merge = sum(o.members for o in table.alive())
     assert abs(after_merge - total) <= 1e-9 * max(total, 1.0)

@@ -36,6 +36,7 @@ import numpy as np
 from polsim.engine.calendar import Month
 from polsim.engine.events import Event
 from polsim.engine.mechanisms import register_mechanism
+from polsim.scenario.schema import PartyParameters
 from polsim.world.organisations import Organisation
 from polsim.world.polity import World
 
@@ -55,10 +56,11 @@ def _step(org: Organisation, mx: float, my: float) -> None:
     org.position = np.array((nx, ny))
 
 
-@register_mechanism("parties.adaptation", phase="parties", order=30)
-def adapt_positions(world: World, rng: np.random.Generator, date: Month) -> list[Event]:
+@register_mechanism("parties.adaptation", phase="parties", order=30, reads="parties")
+def adapt_positions(
+    world: World, params: PartyParameters, rng: np.random.Generator, date: Month
+) -> list[Event]:
     """Move every alive, non-co-opted organisation by its adaptation rule."""
-    params = world.scenario.parties
     alive = world.organisations.alive()
     if not alive:
         return []

@@ -28,7 +28,7 @@ import numpy as np
 from polsim.engine.calendar import Month
 from polsim.engine.events import EliteDefection, Event, PatronageDistributed
 from polsim.engine.mechanisms import register_mechanism
-from polsim.scenario.schema import ZHUZES
+from polsim.scenario.schema import ZHUZES, PatronageParameters
 from polsim.state.cascade import threshold_cascade
 from polsim.state.president import transfer_power
 from polsim.world.polity import World
@@ -37,14 +37,15 @@ from polsim.world.presidency import VACANT
 __all__ = ["distribute_patronage", "elite_defection"]
 
 
-@register_mechanism("state.patronage", phase="state", order=10)
-def distribute_patronage(world: World, rng: np.random.Generator, date: Month) -> list[Event]:
+@register_mechanism("state.patronage", phase="state", order=10, reads="state.patronage")
+def distribute_patronage(
+    world: World, params: PatronageParameters, rng: np.random.Generator, date: Month
+) -> list[Event]:
     """Refill the posts that turn over, move loyalties, and check for a defection cascade."""
     presidency = world.presidency
     elites = world.elites
     if presidency is None or len(elites) == 0 or len(presidency.posts) == 0:
         return []
-    params = world.scenario.state.patronage
     posts = presidency.posts
     # Posts of elites who joined an organisation are vacated: office stays non-partisan.
     held = posts != VACANT
@@ -52,7 +53,7 @@ def distribute_patronage(world: World, rng: np.random.Generator, date: Month) ->
     leaving = (posts != VACANT) & (rng.random(len(posts)) < params.turnover)
     posts[leaving] = VACANT
     vacant = np.flatnonzero(posts == VACANT)
-    awarded = _award(world, len(vacant), rng)
+    awarded = _award(world, params, len(vacant), rng)
     posts[vacant[: len(awarded)]] = awarded
 
     in_office = np.zeros(len(elites), bool)
@@ -84,11 +85,12 @@ def distribute_patronage(world: World, rng: np.random.Generator, date: Month) ->
     return events
 
 
-def _award(world: World, count: int, rng: np.random.Generator) -> np.ndarray:
+def _award(
+    world: World, params: PatronageParameters, count: int, rng: np.random.Generator
+) -> np.ndarray:
     """Draw ``count`` new office holders by the patronage log-odds."""
     if count == 0:
         return np.zeros(0, np.int32)
-    params = world.scenario.state.patronage
     elites = world.elites
     presidency = world.presidency
     in_office = np.zeros(len(elites), bool)
