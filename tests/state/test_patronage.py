@@ -81,9 +81,9 @@ def test_defection_cascade_needs_disaffected_elites(kz_world):
     """No disaffected elite: no defection. Everyone disaffected: all defect, power moves."""
     world = kz_world
     world.elites.loyalty[:] = 0.9
-    assert elite_defection(world) == 0.0
+    assert elite_defection(world, world.scenario.state.patronage) == 0.0
     world.elites.loyalty[:] = 0.0
-    assert elite_defection(world) == 1.0
+    assert elite_defection(world, world.scenario.state.patronage) == 1.0
     _reset_pool(world)
     world.elites.loyalty[:] = 0.0
     world.elites.resources[:] = 0.5

@@ -131,10 +131,9 @@ def _seat_deputies(
     leg.peer_edges = np.concatenate([edges.reshape(-1, 2), new_edges]).astype(np.int64)
 
 
-def body_legitimacy(world: World) -> np.ndarray:
+def body_legitimacy(world: World, params: LegislatureParameters) -> np.ndarray:
     """L_b of every body this month, from its erosion and its scope's hardship."""
     leg = world.legislatures
-    params = world.scenario.state.legislatures
     society = world.society
     people = society.people.sum(axis=1)
     hardship = np.divide(
@@ -161,7 +160,7 @@ def update_legislatures(
         [params.holdover_from is not None and e < params.holdover_from <= date for e in leg.elected]
     )
     leg.erosion += live * (params.age_erosion * holdover + params.campaign_erosion * pressure)
-    leg.legitimacy = body_legitimacy(world)
+    leg.legitimacy = body_legitimacy(world, params)
     # Resignations come in rounds (about weekly); after each, bodies past the trigger
     # vote on dissolving themselves, so a body can dissolve mid-cascade.
     for _ in range(params.rounds_per_month):

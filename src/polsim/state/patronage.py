@@ -78,7 +78,7 @@ def distribute_patronage(
                 non_kazakh=int((zhuz < 0).sum()),
             )
         )
-    share = elite_defection(world)
+    share = elite_defection(world, params)
     if share >= params.defection_share and presidency.original:
         events.append(EliteDefection(date=date, actors=("office:president",), defected_share=share))
         events += transfer_power(world, date, "elite defection cascade")
@@ -111,9 +111,8 @@ def _award(
     return chosen.astype(np.int32)
 
 
-def elite_defection(world: World) -> float:
+def elite_defection(world: World, params: PatronageParameters) -> float:
     """Share of the elite pool that a defection cascade would take this month."""
-    params = world.scenario.state.patronage
     elites = world.elites
     ready = elites.loyalty < params.defection_loyalty
     if not ready.any():
