@@ -165,9 +165,9 @@ def found_organisation(
     parents: tuple[int, ...] = (),
     origin: str = "birth",
     name: str | None = None,
-    recruits: int | None = None,
+    recruits: int,
 ) -> Organisation:
-    """Add an organisation led by elite ``leader`` and recruit its sub-leaders.
+    """Add an organisation led by elite ``leader`` and recruit ``recruits`` sub-leaders.
 
     The leader brings its zhuz (the clan term), resources and experience: this is what
     makes every organisation personalistic.
@@ -192,8 +192,7 @@ def found_organisation(
     )
     if has_leader:
         elites.organisation[leader] = org.id
-    params = world.scenario.parties
-    recruit_sub_leaders(world, org, params.sub_leaders if recruits is None else recruits)
+    recruit_sub_leaders(world, org, recruits)
     return org
 
 

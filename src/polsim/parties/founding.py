@@ -164,6 +164,7 @@ def _birth(
         rule=draw_rule(params, rng),
         parents=parents,
         origin="birth",
+        recruits=params.sub_leaders,
     )
     org.heading = rng.uniform(0.0, 2 * math.pi)
     return org
@@ -194,6 +195,7 @@ def _spawn(
         rule=draw_rule(params, rng),
         parents=(movement.id,),
         origin="spawn",
+        recruits=params.sub_leaders,
     )
     org.heading = rng.uniform(0.0, 2 * math.pi)
     return org

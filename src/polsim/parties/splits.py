@@ -307,6 +307,7 @@ def _split(
         parents=(org.id,),
         origin="split",
         name=f"{org.name} (splinter {len(table)})",
+        recruits=params.sub_leaders,
     )
     child_eth = np.bincount(voters.ethnicity[rows][side], weights=weights[side], minlength=n_groups)
     child.ethnic_base = base_from_weights(child_eth, params.ethnic_threshold)
