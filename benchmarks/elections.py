@@ -27,9 +27,9 @@ import numpy as np
 from polsim.api import parse_voter_count
 from polsim.elections.hold import hold_elections
 from polsim.engine.calendar import Month
-from polsim.engine.schedule import MONTHLY_MECHANISMS
-from polsim.engine.simulation import Simulation
 from polsim.engine.threads import run_threads
+from polsim.run.schedule import MONTHLY_MECHANISMS
+from polsim.run.simulation import Simulation
 from polsim.scenario.loader import load_scenario
 
 
@@ -64,7 +64,7 @@ def measure(voters: str = "10m", seed: int = 0) -> dict:
     sim = Simulation(scenario, seed, n, month)
     for mechanism in MONTHLY_MECHANISMS:
         if mechanism.name != "elections.hold":
-            mechanism.step(sim.world, sim.streams.get(mechanism.name), month)
+            mechanism(sim.world, sim.streams.get(mechanism.name), month)
     # Compile (or load) the election kernels on a small copy first: not timed.
     warm = Simulation(scenario, seed, 20_000, month)
     hold_elections(warm.world, warm.streams.get("elections.hold"), month)

@@ -35,10 +35,10 @@ import numpy as np
 from polsim.engine.calendar import Month
 from polsim.engine.threads import run_threads, using_threads
 from polsim.parties.adaptation import adapt_positions
-from polsim.parties.organisations import Organisations
 from polsim.parties.support import update_support
 from polsim.scenario import load_scenario
 from polsim.scenario.schema import ElitesParameters, PartyParameters
+from polsim.world.organisations import Organisations
 from polsim.world.polity import RegimeState, SocietyState, World
 from polsim.world.voters import ORGANISATION_CODE, Voters
 
@@ -176,8 +176,8 @@ def polsim_world(positions: np.ndarray, starts: np.ndarray) -> World:
 
 def polsim_steps(world: World, rng: np.random.Generator, steps: int) -> None:
     for _ in range(steps):
-        update_support(world, rng, world.date)
-        adapt_positions(world, rng, world.date)
+        update_support(world, world.scenario.parties, rng, world.date)
+        adapt_positions(world, world.scenario.parties, rng, world.date)
 
 
 def _best(repeats: int, setup, work) -> float:

@@ -55,7 +55,7 @@ def _peak_rss() -> int:
 
 def _child(voters: str, until: str | None) -> None:
     from polsim.engine.calendar import Month
-    from polsim.engine.simulation import Simulation
+    from polsim.run.simulation import Simulation
     from polsim.scenario.loader import load_scenario
     from polsim.voter_count import parse_voter_count
 

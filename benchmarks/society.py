@@ -17,9 +17,9 @@ import numpy as np
 
 from polsim.api import parse_voter_count
 from polsim.engine.calendar import Month
-from polsim.engine.schedule import MONTHLY_MECHANISMS
-from polsim.engine.simulation import build_world
 from polsim.engine.streams import RandomStreams
+from polsim.run.schedule import MONTHLY_MECHANISMS
+from polsim.run.simulation import build_world
 from polsim.scenario import load_scenario
 
 SOCIETY = [m for m in MONTHLY_MECHANISMS if m.name.startswith("society.")]
@@ -60,7 +60,7 @@ def measure(sizes=("1m", "10m"), repeats: int = 5) -> list[dict]:
 
         def society_step(world=world, streams=streams) -> None:
             for mechanism in SOCIETY:
-                mechanism.step(world, streams.get(mechanism.name), date)
+                mechanism(world, streams.get(mechanism.name), date)
 
         columns = [getattr(world.voters, name) for name in TOUCHED]
         scratch = [np.empty_like(c) for c in columns]

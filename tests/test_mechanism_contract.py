@@ -11,8 +11,8 @@ import pytest
 
 from polsim.engine.calendar import Month
 from polsim.engine.events import Event
-from polsim.engine.schedule import MONTHLY_MECHANISMS
-from polsim.engine.simulation import Simulation
+from polsim.run.schedule import MONTHLY_MECHANISMS
+from polsim.run.simulation import Simulation
 
 
 def _world_after_warmup(seed: int):
@@ -37,8 +37,8 @@ def test_mechanism_contract(warmed, mechanism):
     date: Month = warmed.world.date
     first, second = copy.deepcopy(warmed.world), copy.deepcopy(warmed.world)
     before = {k: (v.shape, v.dtype) for k, v in first.voters.columns().items()}
-    events = mechanism.step(first, np.random.default_rng(1), date)
-    again = mechanism.step(second, np.random.default_rng(1), date)
+    events = mechanism(first, np.random.default_rng(1), date)
+    again = mechanism(second, np.random.default_rng(1), date)
     after = {k: (v.shape, v.dtype) for k, v in first.voters.columns().items()}
     assert before == after
     for name, column in first.voters.columns().items():

@@ -27,11 +27,11 @@ import pyarrow.parquet as pq
 
 from polsim._version import __version__
 from polsim.engine.calendar import Month
-from polsim.engine.simulation import Simulation
 from polsim.engine.threads import parse_threads, run_threads, using_threads
 from polsim.errors import UserInputError
 from polsim.output.rundir import file_sha256, write_run_dir
 from polsim.parties.series import organisations_table
+from polsim.run.simulation import Simulation
 from polsim.scenario.loader import load_scenario, scenario_hash
 from polsim.scenario.schema import Scenario
 from polsim.voter_count import parse_voter_count

@@ -26,8 +26,8 @@ from polsim.elections.hold import (
 from polsim.elections.systems import mmp
 from polsim.elections.voting import Ballot, CandidateTable
 from polsim.engine.calendar import Month
-from polsim.engine.simulation import Simulation, build_world
 from polsim.engine.streams import RandomStreams
+from polsim.run.simulation import Simulation, build_world
 from polsim.scenario.loader import load_scenario
 from polsim.scenario.schema import ElectionParameters, ElectoralSystem
 

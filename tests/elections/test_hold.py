@@ -8,7 +8,7 @@ import pytest
 
 import polsim
 from polsim.engine.calendar import Month
-from polsim.engine.simulation import Simulation
+from polsim.run.simulation import Simulation
 from polsim.scenario.loader import load_scenario
 
 MARCH_1990 = Month(1990, 3)

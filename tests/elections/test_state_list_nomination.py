@@ -17,7 +17,7 @@ from polsim.elections.candidates import (
     nominate_state_list,
 )
 from polsim.engine.calendar import Month
-from polsim.engine.simulation import Simulation
+from polsim.run.simulation import Simulation
 
 
 def _with_index_arrays(world, count, params, rng):

@@ -9,9 +9,9 @@ import pytest
 
 from polsim.engine.calendar import Month
 from polsim.parties.elite_pool import draw_elites
-from polsim.parties.organisations import Organisations
 from polsim.scenario import load_scenario
 from polsim.scenario.schema import ElitesParameters, PartyParameters
+from polsim.world.organisations import Organisations
 from polsim.world.polity import RegimeState, SocietyState, World
 from polsim.world.voters import Voters
 

@@ -40,8 +40,8 @@ def _eccentricity_after_lloyd(k: int, n_voters: int, rounds: int, seed: int) -> 
             recruits=0,
         )
     for _ in range(rounds):
-        update_support(world, rng, date)
-        adapt_positions(world, rng, date)
+        update_support(world, world.scenario.parties, rng, date)
+        adapt_positions(world, world.scenario.parties, rng, date)
     positions = np.array([o.position for o in world.organisations.alive()])
     return float(np.hypot(positions[:, 0], positions[:, 1]).mean())
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from polsim.engine.calendar import Month
-from polsim.engine.schedule import MONTHLY_MECHANISMS
-from polsim.engine.simulation import Simulation
 from polsim.parties.lineage import descends_from, lineage_problems
 from polsim.parties.series import organisations_table
+from polsim.run.schedule import MONTHLY_MECHANISMS
+from polsim.run.simulation import Simulation
 from polsim.scenario import load_scenario
 
 MECHANISMS = tuple(m for m in MONTHLY_MECHANISMS if not m.name.startswith("elections."))

@@ -15,8 +15,8 @@ import pytest
 from scipy.stats import wilcoxon
 
 from polsim.engine.calendar import Month
-from polsim.engine.schedule import MONTHLY_MECHANISMS
-from polsim.engine.simulation import Simulation
+from polsim.run.schedule import MONTHLY_MECHANISMS
+from polsim.run.simulation import Simulation
 from polsim.scenario import load_scenario
 
 SEEDS = range(10)

@@ -7,10 +7,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from polsim.engine.calendar import Month
-from polsim.engine.schedule import MONTHLY_MECHANISMS
 from polsim.parties.lineage import lineage_problems
 from polsim.parties.mergers import merge_organisations
 from polsim.parties.splits import split_organisations
+from polsim.run.schedule import MONTHLY_MECHANISMS
 
 from .conftest import make_voters, make_world
 
@@ -58,7 +58,7 @@ def test_lineage_complete_and_dissolved_never_act(params, seed):
     for _ in range(30):
         world.date = date
         for mechanism in PARTY_MECHANISMS:
-            events.extend(mechanism.step(world, rng, date))
+            events.extend(mechanism(world, rng, date))
         for org in world.organisations:
             if org.dissolved is not None and org.dissolved < date:
                 snapshot = (tuple(org.position), org.fitness, org.members, org.coopted)
@@ -86,11 +86,11 @@ def test_splits_and_mergers_conserve_members(seed, months):
     support, founding = PARTY_MECHANISMS[1], PARTY_MECHANISMS[3]
     for _ in range(months):
         world.date = date
-        support.step(world, rng, date)
-        founding.step(world, rng, date)
+        support(world, rng, date)
+        founding(world, rng, date)
         date = date + 1
     world.date = date
-    support.step(world, rng, date)
+    support(world, rng, date)
     table = world.organisations
     before = {o.id: o.members for o in table.alive()}
     total = sum(before.values())
@@ -101,12 +101,12 @@ def test_splits_and_mergers_conserve_members(seed, months):
             )
         }
     )
-    for event in split_organisations(world, rng, date):
+    for event in split_organisations(world, world.scenario.parties, rng, date):
         assert event.members_moved + event.members_left == np.float64(before[event.parent])
         assert table[event.child].members == event.members_moved
     after_split = {o.id: o.members for o in table.alive()}
     assert abs(sum(after_split.values()) - total) <= 1e-9 * max(total, 1.0)
-    for event in merge_organisations(world, rng, date):
+    for event in merge_organisations(world, world.scenario.parties, rng, date):
         assert event.members == sum(after_split[p] for p in event.parents)
     after_merge = sum(o.members for o in table.alive())
     assert abs(after_merge - total) <= 1e-9 * max(total, 1.0)

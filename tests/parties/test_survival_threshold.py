@@ -40,12 +40,12 @@ def _mean_misery(tau: float, seed: int) -> float:
     date, miseries = Month(1990, 1), []
     for month in range(MONTHS):
         world.date = date
-        update_support(world, rng, date)
+        update_support(world, world.scenario.parties, rng, date)
         if month >= BURN_IN:
             miseries.append(world.organisations.mean_misery)
-        adapt_positions(world, rng, date)
-        found_parties(world, rng, date)
-        dissolve_failing(world, rng, date)
+        adapt_positions(world, world.scenario.parties, rng, date)
+        found_parties(world, world.scenario.parties, rng, date)
+        dissolve_failing(world, world.scenario.parties, rng, date)
         date = date + 1
     return float(np.mean(miseries))
 

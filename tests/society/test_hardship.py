@@ -2,8 +2,8 @@ import numpy as np
 import pytest
 
 from polsim.engine.calendar import Month
-from polsim.engine.simulation import build_world
 from polsim.engine.streams import RandomStreams
+from polsim.run.simulation import build_world
 from polsim.scenario.schema import EconomicSeries
 from polsim.society.grievance import grievance_of, perceived_legitimacy_table, update_grievance
 from polsim.society.hardship import economic_shock, hardship_of, update_hardship
@@ -21,7 +21,7 @@ def test_hardship_rule_by_hand(toy):
     """H = clip(H0 + s·shock − e·relief, 0, 1), checked voter by voter."""
     world = build_world(toy, 2000, RandomStreams(0))
     date = Month(1992, 7)
-    update_hardship(world, np.random.default_rng(0), date)
+    update_hardship(world, world.scenario.society.hardship, np.random.default_rng(0), date)
     v = world.voters
     shock = economic_shock(toy.economy, date)
     expected = np.clip(
@@ -33,8 +33,10 @@ def test_hardship_rule_by_hand(toy):
 def test_grievance_is_hardship_times_distrust(toy):
     """G = H·(1 − L_i): minorities and other zhuzes see lower legitimacy (Epstein 2002)."""
     world = build_world(toy, 2000, RandomStreams(0))
-    update_hardship(world, np.random.default_rng(0), Month(1992, 1))
-    update_grievance(world, np.random.default_rng(0), Month(1992, 1))
+    update_hardship(
+        world, world.scenario.society.hardship, np.random.default_rng(0), Month(1992, 1)
+    )
+    update_grievance(world, world.scenario.society, np.random.default_rng(0), Month(1992, 1))
     table = perceived_legitimacy_table(world)
     # Titular of the president's zhuz (Senior, column 1): full 0.6; other zhuzes 0.55;
     # Minority (no zhuz, column 0): 0.6 − 0.15.
@@ -56,8 +58,10 @@ def test_before_the_first_step_hardship_is_base_and_grievance_zero(toy):
 def test_grievance_is_fixed_at_its_step(kazakhstan):
     """G read later in the month is the step's: legitimacy and backing move after it."""
     world = build_world(kazakhstan, 3000, RandomStreams(1))
-    update_hardship(world, np.random.default_rng(0), Month(1993, 1))
-    update_grievance(world, np.random.default_rng(0), Month(1993, 1))
+    update_hardship(
+        world, world.scenario.society.hardship, np.random.default_rng(0), Month(1993, 1)
+    )
+    update_grievance(world, world.scenario.society, np.random.default_rng(0), Month(1993, 1))
     before = grievance_of(world)
     world.regime.legitimacy *= 0.5
     world.regime.efficiency = 0.0

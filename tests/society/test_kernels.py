@@ -9,8 +9,8 @@ import pytest
 
 from polsim.engine import threads
 from polsim.engine.calendar import Month
-from polsim.engine.schedule import MONTHLY_MECHANISMS
-from polsim.engine.simulation import Simulation
+from polsim.run.schedule import MONTHLY_MECHANISMS
+from polsim.run.simulation import Simulation
 from polsim.society.aggregates import summarise_society, summarise_society_reference
 from polsim.society.grievance import grievance_of, grievance_reference, update_grievance
 from polsim.society.hardship import (
@@ -40,7 +40,9 @@ def worlds(kazakhstan):
 
 def test_hardship_kernel_matches_numpy(worlds):
     for world in worlds:
-        update_hardship(world, np.random.default_rng(0), world.date)
+        update_hardship(
+            world, world.scenario.society.hardship, np.random.default_rng(0), world.date
+        )
         shock = economic_shock(world.scenario.economy, world.date)
         relief = world.regime.efficiency * world.scenario.society.hardship.relief
         expected = hardship_reference(world.voters, shock, relief)
@@ -54,7 +56,7 @@ def test_grievance_kernel_matches_numpy(worlds, threads_forced):
     coopted_backers = 0
     for world in worlds:
         expected = grievance_reference(world)
-        update_grievance(world, np.random.default_rng(0), world.date)
+        update_grievance(world, world.scenario.society, np.random.default_rng(0), world.date)
         assert np.array_equal(grievance_of(world), expected)
         rows = slice(len(world.voters) // 3, len(world.voters) // 2)
         assert np.array_equal(grievance_of(world, rows), expected[rows])
@@ -80,8 +82,12 @@ def test_mobilisation_kernel_matches_numpy(worlds, threads_forced):
             a, b = copy.deepcopy(world), copy.deepcopy(world)
             for w in (a, b):
                 w.voters.activation_threshold -= np.float32(shift)
-            events_a = mobilise(a, np.random.default_rng(0), a.date)
-            events_b = mobilise_reference(b, np.random.default_rng(0), b.date)
+            events_a = mobilise(
+                a, a.scenario.society.mobilisation, np.random.default_rng(0), a.date
+            )
+            events_b = mobilise_reference(
+                b, b.scenario.society.mobilisation, np.random.default_rng(0), b.date
+            )
             assert np.array_equal(a.voters.active, b.voters.active)
             assert [e.active_share for e in events_a] == [e.active_share for e in events_b]
             assert a.society.protesting_oblasts == b.society.protesting_oblasts

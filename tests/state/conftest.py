@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from polsim.engine.simulation import Simulation
+from polsim.run.simulation import Simulation
 from polsim.scenario import load_scenario
 
 

@@ -36,10 +36,14 @@ def test_polarisation_civic_parties_is_zero(kz_world):
 def test_guarantor_absorbs_tension(kz_world):
     """Removing the guarantor multiplies tension by 1/(1 − d)."""
     world = kz_world
-    keep_the_peace(world, np.random.default_rng(0), Month(1994, 1))
+    keep_the_peace(
+        world, world.scenario.state.civil_peace, np.random.default_rng(0), Month(1994, 1)
+    )
     with_guarantor = world.peace.tension.copy()
     world.regime.guarantor_present = False
-    keep_the_peace(world, np.random.default_rng(0), Month(1994, 1))
+    keep_the_peace(
+        world, world.scenario.state.civil_peace, np.random.default_rng(0), Month(1994, 1)
+    )
     d = world.scenario.state.civil_peace.guarantor_damping
     assert world.peace.tension == pytest.approx(with_guarantor / (1 - d))
 
@@ -52,7 +56,12 @@ def test_episodes_follow_the_hazard(kz_world):
     world.regime.efficiency = 0.0
     events = []
     for month in range(12):
-        events += keep_the_peace(world, np.random.default_rng(month), Month(1994, 1) + month)
+        events += keep_the_peace(
+            world,
+            world.scenario.state.civil_peace,
+            np.random.default_rng(month),
+            Month(1994, 1) + month,
+        )
     assert len(events) == int(world.peace.episodes_total.sum()) > 0
     assert all(e.kind == "ViolentEpisode" for e in events)
 

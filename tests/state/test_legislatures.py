@@ -31,7 +31,9 @@ def test_no_pressure_no_resignation(kz_world):
     world = kz_world
     world.presidency.pressure = 0.0
     _freeze_legitimacy(world, 0.0)  # every deputy finds the body illegitimate
-    events = update_legislatures(world, np.random.default_rng(0), Month(1993, 11))
+    events = update_legislatures(
+        world, world.scenario.state.legislatures, np.random.default_rng(0), Month(1993, 11)
+    )
     assert events == []
 
 
@@ -40,7 +42,9 @@ def test_loyal_deputies_under_pressure_resign_first_and_the_cascade_follows(kz_w
     world = kz_world
     world.presidency.pressure = 1.0
     _freeze_legitimacy(world, 0.0)
-    events = update_legislatures(world, np.random.default_rng(0), Month(1993, 11))
+    events = update_legislatures(
+        world, world.scenario.state.legislatures, np.random.default_rng(0), Month(1993, 11)
+    )
     kinds = [e.kind for e in events]
     assert "DeputyResigned" in kinds and "BodyDissolved" in kinds
     dissolved_levels = [e.level for e in events if e.kind == "BodyDissolved"]
@@ -55,7 +59,12 @@ def test_legitimate_bodies_keep_their_deputies(kz_world):
     world = kz_world
     world.presidency.pressure = 1.0
     _freeze_legitimacy(world, 1.0)
-    assert update_legislatures(world, np.random.default_rng(0), Month(1993, 11)) == []
+    assert (
+        update_legislatures(
+            world, world.scenario.state.legislatures, np.random.default_rng(0), Month(1993, 11)
+        )
+        == []
+    )
 
 
 def test_national_dissolution_calls_the_successor_election(kz_world):
@@ -68,7 +77,9 @@ def test_national_dissolution_calls_the_successor_election(kz_world):
     world.presidency.pressure = 0.0
     _freeze_legitimacy(world, 1.0)
     date = Month(1993, 12)
-    events = update_legislatures(world, np.random.default_rng(0), date)
+    events = update_legislatures(
+        world, world.scenario.state.legislatures, np.random.default_rng(0), date
+    )
     dissolved = [e for e in events if e.kind == "BodyDissolved"]
     assert [(e.body, e.how, e.resigned) for e in dissolved] == [
         ("supreme-soviet", "inquorate", 120)
@@ -90,7 +101,9 @@ def test_dissolution_vote_counts_the_remaining_deputies(kz_world):
     world.presidency.pressure = 0.0
     _freeze_legitimacy(world, 0.0)  # below every tolerance: everyone votes yes
     leg.deputy_threshold[:] = 1.0  # and nobody else resigns
-    events = update_legislatures(world, np.random.default_rng(0), Month(1993, 12))
+    events = update_legislatures(
+        world, world.scenario.state.legislatures, np.random.default_rng(0), Month(1993, 12)
+    )
     votes = [e for e in events if e.kind == "DissolutionVote" and e.body == "supreme-soviet"]
     assert votes and votes[0].carried and votes[0].yes == 320 and votes[0].no == 0
     assert leg.dissolved[national]
@@ -103,7 +116,9 @@ def test_called_election_renews_the_bodies(kz_world):
     leg.dissolved[:] = True
     successor = world.scenario.state.legislatures.successor
     world.elections_called.append(successor.model_copy(update={"date": Month(1994, 3)}))
-    events = update_legislatures(world, np.random.default_rng(0), Month(1994, 3))
+    events = update_legislatures(
+        world, world.scenario.state.legislatures, np.random.default_rng(0), Month(1994, 3)
+    )
     assert sum(e.kind == "BodyRenewed" for e in events) == leg.n_bodies
     assert not leg.dissolved.any()
     assert leg.name[leg.national] == "supreme-kenges"

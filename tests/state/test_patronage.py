@@ -33,7 +33,9 @@ def test_vacancies_favour_the_presidents_zhuz(kz_world):
     for seed in range(2000):  # one vacancy at a time, so each draw has exactly these odds
         _reset_pool(world)
         world.presidency.posts = np.full(1, VACANT, np.int32)
-        distribute_patronage(world, np.random.default_rng(seed), Month(1992, 1))
+        distribute_patronage(
+            world, world.scenario.state.patronage, np.random.default_rng(seed), Month(1992, 1)
+        )
         shares.append(float(elites.zhuz[world.presidency.posts[0]] == own))
     # Three standard errors of a proportion over 2,000 draws.
     assert np.mean(shares) == pytest.approx(
@@ -47,7 +49,9 @@ def test_office_raises_loyalty_by_the_selectorate_rule(kz_world):
     world = kz_world
     _reset_pool(world)
     params = world.scenario.state.patronage
-    distribute_patronage(world, np.random.default_rng(0), Month(1992, 1))
+    distribute_patronage(
+        world, world.scenario.state.patronage, np.random.default_rng(0), Month(1992, 1)
+    )
     holders = world.presidency.posts[world.presidency.posts != VACANT]
     w_over_s = len(world.presidency.posts) / len(world.elites)
     gain = params.loyalty_gain * (1 - w_over_s)
@@ -60,10 +64,14 @@ def test_party_members_hold_no_post(kz_world):
     """The government avoids party affiliation: a member of an organisation loses the post."""
     world = kz_world
     _reset_pool(world)
-    distribute_patronage(world, np.random.default_rng(0), Month(1992, 1))
+    distribute_patronage(
+        world, world.scenario.state.patronage, np.random.default_rng(0), Month(1992, 1)
+    )
     holder = int(world.presidency.posts[0])
     world.elites.organisation[holder] = 0  # joins an organisation
-    distribute_patronage(world, np.random.default_rng(1), Month(1992, 2))
+    distribute_patronage(
+        world, world.scenario.state.patronage, np.random.default_rng(1), Month(1992, 2)
+    )
     holders = world.presidency.posts[world.presidency.posts != VACANT]
     assert holder not in holders
     assert (world.elites.organisation[holders] < 0).all()
@@ -73,11 +81,13 @@ def test_defection_cascade_needs_disaffected_elites(kz_world):
     """No disaffected elite: no defection. Everyone disaffected: all defect, power moves."""
     world = kz_world
     world.elites.loyalty[:] = 0.9
-    assert elite_defection(world) == 0.0
+    assert elite_defection(world, world.scenario.state.patronage) == 0.0
     world.elites.loyalty[:] = 0.0
-    assert elite_defection(world) == 1.0
+    assert elite_defection(world, world.scenario.state.patronage) == 1.0
     _reset_pool(world)
     world.elites.loyalty[:] = 0.0
     world.elites.resources[:] = 0.5
-    events = distribute_patronage(world, np.random.default_rng(0), Month(1992, 1))
+    events = distribute_patronage(
+        world, world.scenario.state.patronage, np.random.default_rng(0), Month(1992, 1)
+    )
     assert any(e.kind == "PowerTransferred" for e in events)

@@ -27,7 +27,9 @@ def _due_world(kz_world, approval, history):
 def test_a_safe_president_holds_the_election_on_time(kz_world):
     """Approval steady near 0.8: low risk, no fall expected: hold on time, at the due date."""
     world = _due_world(kz_world, 0.8, [0.8] * 12)
-    events = update_president(world, np.random.default_rng(0), Month(1995, 7))
+    events = update_president(
+        world, world.scenario.state.president, np.random.default_rng(0), Month(1995, 7)
+    )
     choice = next(e for e in events if e.kind == "PresidentialChoice")
     called = next(e for e in events if e.kind == "ElectionCalled")
     assert choice.choice == "hold on time"
@@ -38,7 +40,9 @@ def test_a_falling_president_holds_early(kz_world):
     """Safe now but falling fast: hold early, three months on."""
     history = np.linspace(0.95, 0.85, 12)
     world = _due_world(kz_world, 0.85, history)
-    events = update_president(world, np.random.default_rng(0), Month(1995, 7))
+    events = update_president(
+        world, world.scenario.state.president, np.random.default_rng(0), Month(1995, 7)
+    )
     choice = next(e for e in events if e.kind == "PresidentialChoice")
     assert choice.choice == "hold early"
     assert next(e for e in events if e.kind == "ElectionCalled").held_on == "1995-10"
@@ -47,7 +51,9 @@ def test_a_falling_president_holds_early(kz_world):
 def test_a_president_at_risk_seeks_an_extension(kz_world):
     """Expected share near one half: the risk is high, so a term-extension referendum."""
     world = _due_world(kz_world, 0.52, [0.55] * 12)
-    events = update_president(world, np.random.default_rng(0), Month(1995, 7))
+    events = update_president(
+        world, world.scenario.state.president, np.random.default_rng(0), Month(1995, 7)
+    )
     choice = next(e for e in events if e.kind == "PresidentialChoice")
     assert choice.choice == "seek a term extension by referendum"
     assert world.elections_called[-1].system.formula == "referendum"
@@ -56,8 +62,12 @@ def test_a_president_at_risk_seeks_an_extension(kz_world):
 def test_the_choice_is_made_once_per_term(kz_world):
     """After deciding, the president does not decide again for the same term."""
     world = _due_world(kz_world, 0.8, [0.8] * 12)
-    update_president(world, np.random.default_rng(0), Month(1995, 7))
-    events = update_president(world, np.random.default_rng(0), Month(1995, 8))
+    update_president(
+        world, world.scenario.state.president, np.random.default_rng(0), Month(1995, 7)
+    )
+    events = update_president(
+        world, world.scenario.state.president, np.random.default_rng(0), Month(1995, 8)
+    )
     assert not [e for e in events if e.kind == "PresidentialChoice"]
 
 
@@ -65,7 +75,9 @@ def test_a_passed_referendum_extends_the_term(kz_world):
     """A plebiscite that passes moves the term's end by extension_months."""
     world = _due_world(kz_world, 0.6, [0.6] * 12)
     world.referendum_outcomes.append(("term-extension-referendum", True))
-    update_president(world, np.random.default_rng(0), Month(1995, 5))
+    update_president(
+        world, world.scenario.state.president, np.random.default_rng(0), Month(1995, 5)
+    )
     months = world.scenario.state.president.extension_months
     assert world.presidency.term_ends == Month(1996, 12) + months
 
@@ -75,7 +87,9 @@ def test_a_lost_election_transfers_power(kz_world):
     world = kz_world
     world.presidential_outcomes.append(("presidential", False))
     efficiency = world.regime.efficiency
-    events = update_president(world, np.random.default_rng(0), Month(1996, 12))
+    events = update_president(
+        world, world.scenario.state.president, np.random.default_rng(0), Month(1996, 12)
+    )
     assert [e.reason for e in events if e.kind == "PowerTransferred"] == [
         "lost the presidential election"
     ]
@@ -95,10 +109,12 @@ def test_the_counterfactual_removes_the_guarantor_on_its_date(kz_world):
         }
     )
     world.scenario = scenario
-    assert not update_president(world, np.random.default_rng(0), Month(1993, 12)) or (
-        world.presidency.original
+    assert not update_president(
+        world, world.scenario.state.president, np.random.default_rng(0), Month(1993, 12)
+    ) or (world.presidency.original)
+    events = update_president(
+        world, world.scenario.state.president, np.random.default_rng(0), Month(1994, 1)
     )
-    events = update_president(world, np.random.default_rng(0), Month(1994, 1))
     assert any(e.kind == "PowerTransferred" for e in events)
 
 

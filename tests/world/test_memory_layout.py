@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from polsim.engine.calendar import Month
-from polsim.engine.simulation import Simulation
+from polsim.run.simulation import Simulation
 from polsim.society.synthesis import synthesise_voters
 
 #: Bytes per voter held by the voter columns (docs/model.md, "Voters").
@@ -51,6 +51,6 @@ def test_synthesis_peak_is_close_to_what_it_returns(kazakhstan):
 @pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="glibc's mallopt")
 def test_large_arrays_are_mapped_on_glibc():
     """A simulation fixes glibc's mapping threshold, so peak memory does not creep."""
-    from polsim.engine.simulation import _map_large_arrays
+    from polsim.engine.memory import map_large_arrays
 
-    assert _map_large_arrays() is True
+    assert map_large_arrays() is True

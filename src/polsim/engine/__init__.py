@@ -1,20 +1,9 @@
-"""The engine: calendar, seeded random streams, event log, step loop, recorder."""
+"""The ground floor every room may use: calendar, seeded random streams, event log,
+the mechanism registry, threads, portable math and memory settings."""
 
 from polsim.engine.calendar import Month
 from polsim.engine.events import Event, EventLog
-from polsim.engine.recorder import Recorder
-from polsim.engine.schedule import MONTHLY_MECHANISMS, Mechanism
-from polsim.engine.simulation import Simulation, build_world
+from polsim.engine.mechanisms import Mechanism, register_mechanism
 from polsim.engine.streams import RandomStreams
 
-__all__ = [
-    "MONTHLY_MECHANISMS",
-    "Event",
-    "EventLog",
-    "Mechanism",
-    "Month",
-    "RandomStreams",
-    "Recorder",
-    "Simulation",
-    "build_world",
-]
+__all__ = ["Event", "EventLog", "Mechanism", "Month", "RandomStreams", "register_mechanism"]

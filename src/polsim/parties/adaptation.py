@@ -35,7 +35,9 @@ import numpy as np
 
 from polsim.engine.calendar import Month
 from polsim.engine.events import Event
-from polsim.parties.organisations import Organisation
+from polsim.engine.mechanisms import register_mechanism
+from polsim.scenario.schema import PartyParameters
+from polsim.world.organisations import Organisation
 from polsim.world.polity import World
 
 __all__ = ["adapt_positions"]
@@ -54,9 +56,11 @@ def _step(org: Organisation, mx: float, my: float) -> None:
     org.position = np.array((nx, ny))
 
 
-def adapt_positions(world: World, rng: np.random.Generator, date: Month) -> list[Event]:
+@register_mechanism("parties.adaptation", phase="parties", order=30, reads="parties")
+def adapt_positions(
+    world: World, params: PartyParameters, rng: np.random.Generator, date: Month
+) -> list[Event]:
     """Move every alive, non-co-opted organisation by its adaptation rule."""
-    params = world.scenario.parties
     alive = world.organisations.alive()
     if not alive:
         return []

@@ -14,8 +14,9 @@ from numba import njit
 
 from polsim.engine.calendar import Month
 from polsim.engine.threads import run_split
-from polsim.parties.organisations import RULES, Organisation, base_names
+from polsim.parties.organisations import base_names
 from polsim.scenario.schema import PartyParameters
+from polsim.world.organisations import RULES, Organisation
 from polsim.world.polity import World
 from polsim.world.voters import Voters
 
@@ -164,9 +165,9 @@ def found_organisation(
     parents: tuple[int, ...] = (),
     origin: str = "birth",
     name: str | None = None,
-    recruits: int | None = None,
+    recruits: int,
 ) -> Organisation:
-    """Add an organisation led by elite ``leader`` and recruit its sub-leaders.
+    """Add an organisation led by elite ``leader`` and recruit ``recruits`` sub-leaders.
 
     The leader brings its zhuz (the clan term), resources and experience: this is what
     makes every organisation personalistic.
@@ -191,8 +192,7 @@ def found_organisation(
     )
     if has_leader:
         elites.organisation[leader] = org.id
-    params = world.scenario.parties
-    recruit_sub_leaders(world, org, params.sub_leaders if recruits is None else recruits)
+    recruit_sub_leaders(world, org, recruits)
     return org
 
 

@@ -25,15 +25,19 @@ import numpy as np
 
 from polsim.engine.calendar import Month
 from polsim.engine.events import Coopted, Event
+from polsim.engine.mechanisms import register_mechanism
 from polsim.parties.founding import monopoly_holds
+from polsim.scenario.schema import PartyParameters
 from polsim.world.polity import World
 
 __all__ = ["coopt_organisations"]
 
 
-def coopt_organisations(world: World, rng: np.random.Generator, date: Month) -> list[Event]:
+@register_mechanism("parties.cooptation", phase="parties", order=70, reads="parties")
+def coopt_organisations(
+    world: World, params: PartyParameters, rng: np.random.Generator, date: Month
+) -> list[Event]:
     """Make this month's offers, record acceptances, and move co-opted ones toward p_R."""
-    params = world.scenario.parties
     regime = np.array(params.regime_position, dtype=np.float64)
     events: list[Event] = []
     if world.scenario.counterfactuals.no_cooptation:
@@ -43,7 +47,7 @@ def coopt_organisations(world: World, rng: np.random.Generator, date: Month) -> 
         params.cooptation_tolerance,
         True,
     )
-    if params.monopoly_cooptation_rate is not None and monopoly_holds(world):
+    if params.monopoly_cooptation_rate is not None and monopoly_holds(world, params):
         # Under the monopoly, sanction is registration: anything the authorities would
         # tolerate is offered it.
         rate, tolerance = params.monopoly_cooptation_rate, params.registration_tolerance

@@ -17,15 +17,19 @@ import numpy as np
 
 from polsim.engine.calendar import Month
 from polsim.engine.events import Event, PartyDissolved
+from polsim.engine.mechanisms import register_mechanism
 from polsim.parties.common import dissolve
+from polsim.scenario.schema import PartyParameters
 from polsim.world.polity import World
 
 __all__ = ["dissolve_failing"]
 
 
-def dissolve_failing(world: World, rng: np.random.Generator, date: Month) -> list[Event]:
+@register_mechanism("parties.death", phase="parties", order=90, reads="parties")
+def dissolve_failing(
+    world: World, params: PartyParameters, rng: np.random.Generator, date: Month
+) -> list[Event]:
     """Dissolve the organisations whose fitness has stayed below τ for the spell."""
-    params = world.scenario.parties
     events: list[Event] = []
     for org in world.organisations.alive():
         if org.pinned or org.age(date) < params.grace_months:

@@ -38,6 +38,7 @@ from numba import njit
 
 from polsim.engine.calendar import Month
 from polsim.engine.events import Event, PartyFounded
+from polsim.engine.mechanisms import register_mechanism
 from polsim.parties.common import (
     base_from_weights,
     describe_base,
@@ -48,16 +49,17 @@ from polsim.parties.common import (
     recruit_sub_leaders,
     sub_leaders,
 )
-from polsim.parties.organisations import Organisation
+from polsim.scenario.schema import PartyParameters
 from polsim.world.counting import pairwise_sum
+from polsim.world.organisations import Organisation
 from polsim.world.polity import World
 
 __all__ = ["found_parties", "monopoly_holds"]
 
 
-def monopoly_holds(world: World) -> bool:
+def monopoly_holds(world: World, params: PartyParameters) -> bool:
     """Whether the scenario's party monopoly forbids founding parties this month."""
-    name = world.scenario.parties.monopoly_institution
+    name = params.monopoly_institution
     return bool(name) and world.institutions.get(name) is True
 
 
@@ -104,8 +106,9 @@ def _weighted_voter_numpy(misery, weight, u):
     return min(voter, len(misery) - 1)
 
 
-def _birth(world: World, rng: np.random.Generator, date: Month) -> Organisation | None:
-    params = world.scenario.parties
+def _birth(
+    world: World, params: PartyParameters, rng: np.random.Generator, date: Month
+) -> Organisation | None:
     voters = world.voters
     misery = world.organisations.misery
     if len(voters) == 0 or len(misery) != len(voters):
@@ -150,7 +153,7 @@ def _birth(world: World, rng: np.random.Generator, date: Month) -> Organisation 
         elites.organisation[founder] = -1  # leaves the movement to lead its own party
         recruit_sub_leaders(world, school, 1)  # and the movement schools a replacement
     around = ethnic_weights_near(voters, spot, rho, len(world.ethnic_groups))
-    kind = "movement" if monopoly_holds(world) else "party"
+    kind = "movement" if monopoly_holds(world, params) else "party"
     org = found_organisation(
         world,
         date,
@@ -161,15 +164,19 @@ def _birth(world: World, rng: np.random.Generator, date: Month) -> Organisation 
         rule=draw_rule(params, rng),
         parents=parents,
         origin="birth",
+        recruits=params.sub_leaders,
     )
     org.heading = rng.uniform(0.0, 2 * math.pi)
     return org
 
 
 def _spawn(
-    world: World, movement: Organisation, rng: np.random.Generator, date: Month
+    world: World,
+    params: PartyParameters,
+    movement: Organisation,
+    rng: np.random.Generator,
+    date: Month,
 ) -> Organisation | None:
-    params = world.scenario.parties
     candidates = sub_leaders(world, movement)
     if len(candidates) == 0:
         return None
@@ -188,27 +195,30 @@ def _spawn(
         rule=draw_rule(params, rng),
         parents=(movement.id,),
         origin="spawn",
+        recruits=params.sub_leaders,
     )
     org.heading = rng.uniform(0.0, 2 * math.pi)
     return org
 
 
-def found_parties(world: World, rng: np.random.Generator, date: Month) -> list[Event]:
+@register_mechanism("parties.founding", phase="parties", order=40, reads="parties")
+def found_parties(
+    world: World, params: PartyParameters, rng: np.random.Generator, date: Month
+) -> list[Event]:
     """Births where misery clusters, then parties spawned by movements."""
-    params = world.scenario.parties
     events: list[Event] = []
     rate = params.birth_rate
-    if params.monopoly_birth_rate is not None and monopoly_holds(world):
+    if params.monopoly_birth_rate is not None and monopoly_holds(world, params):
         rate = params.monopoly_birth_rate
     if rate > 0 and rng.random() < rate:
-        org = _birth(world, rng, date)
+        org = _birth(world, params, rng, date)
         if org is not None:
             events.append(_founded_event(world, org, date))
-    if params.spawn_rate > 0 and not monopoly_holds(world):
+    if params.spawn_rate > 0 and not monopoly_holds(world, params):
         movements = [o for o in world.organisations.alive() if o.kind == "movement"]
         for movement in movements:
             if rng.random() < params.spawn_rate:
-                org = _spawn(world, movement, rng, date)
+                org = _spawn(world, params, movement, rng, date)
                 if org is not None:
                     events.append(_founded_event(world, org, date))
     return events

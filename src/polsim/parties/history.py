@@ -25,10 +25,12 @@ import numpy as np
 
 from polsim.engine.calendar import Month
 from polsim.engine.events import Event, PartyDissolved, PartyFounded
+from polsim.engine.mechanisms import register_mechanism
 from polsim.parties.common import describe_base, dissolve, found_organisation, free_elites
 from polsim.parties.mergers import merge_into
-from polsim.parties.organisations import Organisation, base_mask
+from polsim.parties.organisations import base_mask
 from polsim.scenario.schema import Organisation as HistoricalOrganisation
+from polsim.world.organisations import Organisation
 from polsim.world.polity import World
 
 __all__ = ["enter_history", "historical_base"]
@@ -146,6 +148,7 @@ def _entry(world: World, historical_id: str) -> HistoricalOrganisation | None:
     return None
 
 
+@register_mechanism("parties.history", phase="parties", order=10)
 def enter_history(world: World, rng: np.random.Generator, date: Month) -> list[Event]:
     """Under ``history: pinned``: this month's historical entries, then exits."""
     scenario = world.scenario

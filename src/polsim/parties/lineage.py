@@ -9,7 +9,7 @@ ancestor.
 
 from __future__ import annotations
 
-from polsim.parties.organisations import Organisations
+from polsim.world.organisations import Organisations
 
 __all__ = ["ancestors", "descends_from", "lineage_problems"]
 

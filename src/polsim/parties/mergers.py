@@ -28,8 +28,10 @@ from numba import njit
 
 from polsim.engine.calendar import Month
 from polsim.engine.events import Event, PartiesMerged
+from polsim.engine.mechanisms import register_mechanism
 from polsim.parties.common import coalition_skill, describe_base, dissolve
-from polsim.parties.organisations import Organisation
+from polsim.scenario.schema import PartyParameters
+from polsim.world.organisations import Organisation
 from polsim.world.polity import World
 
 __all__ = ["merge_hazard", "merge_into", "merge_organisations"]
@@ -124,9 +126,11 @@ def _relabel_reference(choice: np.ndarray, ids: np.ndarray, new_id: int) -> None
     choice[np.isin(choice, ids)] = new_id
 
 
-def merge_organisations(world: World, rng: np.random.Generator, date: Month) -> list[Event]:
+@register_mechanism("parties.mergers", phase="parties", order=60, reads="parties")
+def merge_organisations(
+    world: World, params: PartyParameters, rng: np.random.Generator, date: Month
+) -> list[Event]:
     """Draw the month's mergers among close pairs, nearest first, and carry them out."""
-    params = world.scenario.parties
     if params.merger_rate <= 0:
         return []
     alive = [o for o in world.organisations.alive() if not o.pinned and o.founded != date]

@@ -15,14 +15,18 @@ import numpy as np
 
 from polsim.engine.calendar import Month
 from polsim.engine.events import Event, RegistrationRefused
+from polsim.engine.mechanisms import register_mechanism
+from polsim.scenario.schema import PartyParameters
 from polsim.world.polity import World
 
 __all__ = ["register_organisations"]
 
 
-def register_organisations(world: World, rng: np.random.Generator, date: Month) -> list[Event]:
+@register_mechanism("parties.registration", phase="parties", order=80, reads="parties")
+def register_organisations(
+    world: World, params: PartyParameters, rng: np.random.Generator, date: Month
+) -> list[Event]:
     """Decide this month's applications for registration."""
-    params = world.scenario.parties
     regime = np.array(params.regime_position, dtype=np.float64)
     events: list[Event] = []
     for org in world.organisations.alive():

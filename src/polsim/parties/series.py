@@ -27,7 +27,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from polsim.parties.organisations import Organisation, base_names
+from polsim.parties.organisations import base_names
+from polsim.world.organisations import Organisation
 from polsim.world.polity import World
 
 if TYPE_CHECKING:

@@ -28,6 +28,7 @@ from numba import njit
 
 from polsim.engine.calendar import Month
 from polsim.engine.events import Event, PartySplit
+from polsim.engine.mechanisms import register_mechanism
 from polsim.engine.threads import run_together, voter_ranges
 from polsim.parties.common import (
     base_from_weights,
@@ -36,8 +37,9 @@ from polsim.parties.common import (
     free_elites,
     sub_leaders,
 )
-from polsim.parties.organisations import Organisation
+from polsim.scenario.schema import PartyParameters
 from polsim.world.counting import pairwise_sum
+from polsim.world.organisations import Organisation
 from polsim.world.polity import World
 
 __all__ = ["split_hazard", "split_organisations", "two_means"]
@@ -263,7 +265,13 @@ def _rival(world: World, org: Organisation, far_side_mean: np.ndarray) -> int:
     return int(candidates[np.argmax(elites.ambition[candidates])])
 
 
-def _split(world: World, org: Organisation, rng: np.random.Generator, date: Month) -> Event | None:
+def _split(
+    world: World,
+    params: PartyParameters,
+    org: Organisation,
+    rng: np.random.Generator,
+    date: Month,
+) -> Event | None:
     table = world.organisations
     voters = world.voters
     # Nothing of the voters' size is copied but the covariance's two operands (peak
@@ -283,7 +291,6 @@ def _split(world: World, org: Organisation, rng: np.random.Generator, date: Mont
     rival = _rival(world, org, means[leaving])
     if rival < 0:
         return None
-    params = world.scenario.parties
     n_groups = len(world.ethnic_groups)
     side = labels == leaving
     moved = float(weights[side].sum())
@@ -300,6 +307,7 @@ def _split(world: World, org: Organisation, rng: np.random.Generator, date: Mont
         parents=(org.id,),
         origin="split",
         name=f"{org.name} (splinter {len(table)})",
+        recruits=params.sub_leaders,
     )
     child_eth = np.bincount(voters.ethnicity[rows][side], weights=weights[side], minlength=n_groups)
     child.ethnic_base = base_from_weights(child_eth, params.ethnic_threshold)
@@ -329,9 +337,11 @@ def _split(world: World, org: Organisation, rng: np.random.Generator, date: Mont
     )
 
 
-def split_organisations(world: World, rng: np.random.Generator, date: Month) -> list[Event]:
+@register_mechanism("parties.splits", phase="parties", order=50, reads="parties")
+def split_organisations(
+    world: World, params: PartyParameters, rng: np.random.Generator, date: Month
+) -> list[Event]:
     """Draw each organisation's split this month and carry out those that happen."""
-    params = world.scenario.parties
     if params.split_rate <= 0:
         return []
     events: list[Event] = []
@@ -342,7 +352,7 @@ def split_organisations(world: World, rng: np.random.Generator, date: Month) -> 
         cohesion = coalition_skill(org.experience, params.learning_time)
         hazard = split_hazard(personalism, org.spread, cohesion, params.split_rate)
         if rng.random() < hazard:
-            event = _split(world, org, rng, date)
+            event = _split(world, params, org, rng, date)
             if event is not None:
                 events.append(event)
     return events

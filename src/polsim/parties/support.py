@@ -47,9 +47,10 @@ from numba import njit
 from polsim.engine import threads as engine_threads
 from polsim.engine.calendar import Month
 from polsim.engine.events import Event
+from polsim.engine.mechanisms import register_mechanism
 from polsim.engine.threads import run_pipelined, run_threads
-from polsim.parties.organisations import Organisation, Organisations
 from polsim.scenario.schema import PartyParameters
+from polsim.world.organisations import Organisation, Organisations
 from polsim.world.polity import World
 from polsim.world.voters import NO_ORGANISATION, ORGANISATION_CODE, Voters
 
@@ -679,7 +680,10 @@ def _attach_kernel(choice, attachment, draws, rate, start):  # pragma: no cover
 ATTACH_CHUNK = 1 << 20
 
 
-def update_support(world: World, rng: np.random.Generator, date: Month) -> list[Event]:
+@register_mechanism("parties.support", phase="parties", order=20, reads="parties")
+def update_support(
+    world: World, params: PartyParameters, rng: np.random.Generator, date: Month
+) -> list[Event]:
     """Count this month's support, then update fitness, misery and attachments.
 
     One pass over the voters (:func:`monthly_support_pass`) redirects attachments to
@@ -687,7 +691,6 @@ def update_support(world: World, rng: np.random.Generator, date: Month) -> list[
     misery; nothing of the voters' size is allocated. It uses the run's threads
     (:func:`polsim.engine.threads.run_threads`); results do not depend on how many.
     """
-    params = world.scenario.parties
     table: Organisations = world.organisations
     voters = world.voters
     n = len(voters)

@@ -8,6 +8,7 @@ import numpy as np
 
 from polsim.engine.calendar import Month
 from polsim.engine.events import Event
+from polsim.engine.mechanisms import register_mechanism
 from polsim.engine.threads import run_split
 from polsim.society.grievance import society_inputs, stored_grievance_reference
 from polsim.society.hardship import stored_hardship_reference
@@ -22,6 +23,7 @@ def slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
 
 
+@register_mechanism("society.aggregates", phase="society", order=50)
 def summarise_society(world: World, rng: np.random.Generator, date: Month) -> list[Event]:
     """Weighted hardship, grievance and activity by [oblast, ethnicity] for this month."""
     voters = world.voters

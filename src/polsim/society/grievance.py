@@ -26,8 +26,9 @@ import numpy as np
 
 from polsim.engine.calendar import Month
 from polsim.engine.events import Event
+from polsim.engine.mechanisms import register_mechanism
 from polsim.engine.threads import run_together, voter_ranges
-from polsim.scenario.schema import ZHUZES
+from polsim.scenario.schema import ZHUZES, SocietyParameters
 from polsim.society.hardship import hardship_reference, hardship_rule, stored_hardship_reference
 from polsim.society.kernels import coopted_backers_kernel, grievance_kernel
 from polsim.world.polity import World
@@ -59,11 +60,14 @@ def perceived_legitimacy_table(world: World) -> np.ndarray:
     return np.clip(table, 0.0, 1.0)
 
 
-def update_grievance(world: World, rng: np.random.Generator, date: Month) -> list[Event]:
+@register_mechanism("society.grievance", phase="society", order=20, reads="society")
+def update_grievance(
+    world: World, params: SocietyParameters, rng: np.random.Generator, date: Month
+) -> list[Event]:
     """Fix this month's grievance rule G = H·(1 − L_i): the factor table, and who backs a
     co-opted organisation (one compiled pass); G is derived where it is read."""
     distrust = (1.0 - perceived_legitimacy_table(world)).astype(np.float32)
-    bonus = world.scenario.society.cooptation_legitimacy
+    bonus = params.cooptation_legitimacy
     world.society.grievance_factor = grievance_factor_table(distrust, bonus)
     coopted = organisation_flags(world, coopted=True) if bonus > 0 else np.zeros(0, bool)
     choice = world.organisations.choice if len(coopted) else np.zeros(0, np.int32)

@@ -19,7 +19,8 @@ import numpy as np
 
 from polsim.engine.calendar import Month
 from polsim.engine.events import Event
-from polsim.scenario.schema import EconomicSeries
+from polsim.engine.mechanisms import register_mechanism
+from polsim.scenario.schema import EconomicSeries, HardshipParameters
 from polsim.society.kernels import hardship_kernel
 from polsim.world.polity import SocietyState, World
 from polsim.world.voters import Voters
@@ -54,12 +55,15 @@ def economic_shock(series: EconomicSeries, month: Month) -> float:
     return 1.0 - level / series.index[series.base_year]
 
 
-def update_hardship(world: World, rng: np.random.Generator, date: Month) -> list[Event]:
+@register_mechanism("society.hardship", phase="society", order=10, reads="society.hardship")
+def update_hardship(
+    world: World, params: HardshipParameters, rng: np.random.Generator, date: Month
+) -> list[Event]:
     """Fix this month's hardship rule (shock and relief); H is derived where it is read."""
     shock = economic_shock(world.scenario.economy, date)
     society = world.society
     society.shock = shock
-    relief = world.regime.efficiency * world.scenario.society.hardship.relief
+    relief = world.regime.efficiency * params.relief
     society.relief = relief
     society.hardship_floor = 0.0
     society.hardship_ceiling = 1.0

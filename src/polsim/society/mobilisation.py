@@ -29,7 +29,9 @@ import numpy as np
 
 from polsim.engine.calendar import Month
 from polsim.engine.events import Event, MobilisationSubsided, MobilisationWave
+from polsim.engine.mechanisms import register_mechanism
 from polsim.engine.threads import run_split
+from polsim.scenario.schema import MobilisationParameters
 from polsim.society.grievance import (
     backs_organisation,
     organisation_flags,
@@ -128,7 +130,10 @@ def oblast_totals(world: World) -> np.ndarray:
     )
 
 
-def mobilise(world: World, rng: np.random.Generator, date: Month) -> list[Event]:
+@register_mechanism("society.mobilisation", phase="society", order=40, reads="society.mobilisation")
+def mobilise(
+    world: World, params: MobilisationParameters, rng: np.random.Generator, date: Month
+) -> list[Event]:
     """Update who is active, oblast by oblast, and report waves that start or end.
 
     One compiled pass per oblast (:func:`~polsim.society.kernels.mobilisation_kernel`)
@@ -136,7 +141,7 @@ def mobilise(world: World, rng: np.random.Generator, date: Month) -> list[Event]
     oblasts are split among the run's threads.
     """
     voters = world.voters
-    discount = world.scenario.society.mobilisation.organised_discount
+    discount = params.organised_discount
     organised = organisation_flags(world, coopted=False) if discount > 0 else np.zeros(0, bool)
     previous = np.zeros(voters.n_oblasts)
     shares = np.zeros(voters.n_oblasts)
@@ -156,13 +161,12 @@ def mobilise(world: World, rng: np.random.Generator, date: Month) -> list[Event]
     )  # fmt: skip
     # Oblasts are independent: threads take runs of them with about equal voters.
     run_split(mobilisation_kernel, arguments, voters.oblast_bounds, len(voters))
-    return _wave_events(world, date, [float(s) for s in shares])
+    return _wave_events(world, date, [float(s) for s in shares], params.protest_level)
 
 
-def _wave_events(world: World, date: Month, shares: list[float]) -> list[Event]:
+def _wave_events(world: World, date: Month, shares: list[float], level: float) -> list[Event]:
     society = world.society
     events: list[Event] = []
-    level = world.scenario.society.mobilisation.protest_level
     for o, share in enumerate(shares):
         name = world.oblasts[o]
         if share >= level and o not in society.protesting_oblasts:
@@ -182,13 +186,15 @@ def _wave_events(world: World, date: Month, shares: list[float]) -> list[Event]:
     return events
 
 
-def mobilise_reference(world: World, rng: np.random.Generator, date: Month) -> list[Event]:
+def mobilise_reference(
+    world: World, params: MobilisationParameters, rng: np.random.Generator, date: Month
+) -> list[Event]:
     """NumPy reference of :func:`mobilise` (same results, a test checks)."""
     voters = world.voters
     repression = np.float32(world.regime.repression)
     grievance = stored_grievance_reference(world)
     willing = grievance - voters.risk_aversion * repression > voters.activation_threshold
-    discount = world.scenario.society.mobilisation.organised_discount
+    discount = params.organised_discount
     if discount > 0:
         organised = backs_organisation(world, coopted=False)
         willing |= organised & (
@@ -209,7 +215,7 @@ def mobilise_reference(world: World, rng: np.random.Generator, date: Month) -> l
         )
         np.logical_and(willing[rows], thresholds <= share, out=voters.active[rows])
         shares.append(share)
-    return _wave_events(world, date, shares)
+    return _wave_events(world, date, shares, params.protest_level)
 
 
 def _active_share_by_oblast(world: World) -> np.ndarray:

@@ -22,6 +22,8 @@ import numpy as np
 
 from polsim.engine.calendar import Month
 from polsim.engine.events import Event
+from polsim.engine.mechanisms import register_mechanism
+from polsim.scenario.schema import OpinionParameters
 from polsim.world.polity import World
 
 __all__ = ["count_opinion_clusters", "deffuant_round", "exchange_opinions"]
@@ -91,9 +93,11 @@ def count_opinion_clusters(opinions: np.ndarray, gap: float = 0.01, min_share: f
     return int((sizes >= min_share * len(ordered)).sum())
 
 
-def exchange_opinions(world: World, rng: np.random.Generator, date: Month) -> list[Event]:
+@register_mechanism("society.opinion", phase="society", order=30, reads="society.opinion")
+def exchange_opinions(
+    world: World, params: OpinionParameters, rng: np.random.Generator, date: Month
+) -> list[Event]:
     """Voters of each oblast exchange opinions, if the scenario switches it on."""
-    params = world.scenario.society.opinion
     if not params.enabled:
         return []
     voters = world.voters

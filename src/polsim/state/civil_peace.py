@@ -29,8 +29,10 @@ from numba import njit
 
 from polsim.engine.calendar import Month
 from polsim.engine.events import Event, ViolentEpisode
+from polsim.engine.mechanisms import register_mechanism
 from polsim.engine.threads import run_split
 from polsim.measures.ethnic import ethnic_polarization
+from polsim.scenario.schema import CivilPeaceParameters
 from polsim.world.polity import World
 
 __all__ = ["ethnic_vote_polarisation", "grievance_gap", "keep_the_peace"]
@@ -101,9 +103,11 @@ def grievance_gap(world: World) -> np.ndarray:
     return out
 
 
-def keep_the_peace(world: World, rng: np.random.Generator, date: Month) -> list[Event]:
+@register_mechanism("state.civil_peace", phase="state", order=40, reads="state.civil_peace")
+def keep_the_peace(
+    world: World, params: CivilPeaceParameters, rng: np.random.Generator, date: Month
+) -> list[Event]:
     """Update tension by oblast and draw this month's violent episodes."""
-    params = world.scenario.state.civil_peace
     regime = world.regime
     raw = (
         params.polarisation_weight * ethnic_vote_polarisation(world)

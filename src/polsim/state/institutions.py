@@ -12,7 +12,8 @@ import numpy as np
 
 from polsim.engine.calendar import Month
 from polsim.engine.events import Event, InstitutionChanged
-from polsim.scenario.schema import Scenario
+from polsim.engine.mechanisms import register_mechanism
+from polsim.scenario.schema import Institution, Scenario
 from polsim.world.polity import World
 
 __all__ = ["apply_institution_changes", "initial_institutions"]
@@ -30,12 +31,15 @@ def initial_institutions(scenario: Scenario) -> dict[str, Any]:
     return settings
 
 
-def apply_institution_changes(world: World, rng: np.random.Generator, date: Month) -> list[Event]:
+@register_mechanism("state.institutions", phase="rules", order=10, reads="institutions")
+def apply_institution_changes(
+    world: World, params: dict[str, Institution], rng: np.random.Generator, date: Month
+) -> list[Event]:
     """Apply the changes dated this month."""
     events: list[Event] = []
     if date == world.scenario.start:
         return events  # already in the initial settings
-    for name, institution in world.scenario.institutions.items():
+    for name, institution in params.items():
         for change in institution.changes:
             if change.date == date:
                 old = world.institutions.get(name)

@@ -42,6 +42,7 @@ from polsim.engine.events import (
     ElectionCalled,
     Event,
 )
+from polsim.engine.mechanisms import register_mechanism
 from polsim.scenario.schema import LegislatureLevel, LegislatureParameters
 from polsim.society.synthesis import draw
 from polsim.state.cascade import adopted_neighbour_share, erdos_renyi_edges
@@ -130,10 +131,9 @@ def _seat_deputies(
     leg.peer_edges = np.concatenate([edges.reshape(-1, 2), new_edges]).astype(np.int64)
 
 
-def body_legitimacy(world: World) -> np.ndarray:
+def body_legitimacy(world: World, params: LegislatureParameters) -> np.ndarray:
     """L_b of every body this month, from its erosion and its scope's hardship."""
     leg = world.legislatures
-    params = world.scenario.state.legislatures
     society = world.society
     people = society.people.sum(axis=1)
     hardship = np.divide(
@@ -144,27 +144,29 @@ def body_legitimacy(world: World) -> np.ndarray:
     return np.clip(leg.base_legitimacy - leg.erosion - params.hardship_weight * scope, 0.0, 1.0)
 
 
-def update_legislatures(world: World, rng: np.random.Generator, date: Month) -> list[Event]:
+@register_mechanism("state.legislatures", phase="state", order=30, reads="state.legislatures")
+def update_legislatures(
+    world: World, params: LegislatureParameters | None, rng: np.random.Generator, date: Month
+) -> list[Event]:
     """One month of the legislatures: renewal, erosion, resignations, dissolutions."""
-    params = world.scenario.state.legislatures
     leg = world.legislatures
     if params is None or leg.n_bodies == 0:
         return []
     events: list[Event] = []
-    events += _renew_bodies_elected_this_month(world, rng, date)
+    events += _renew_bodies_elected_this_month(world, params, rng, date)
     pressure = world.presidency.pressure if world.presidency is not None else 0.0
     live = ~leg.dissolved
     holdover = np.array(
         [params.holdover_from is not None and e < params.holdover_from <= date for e in leg.elected]
     )
     leg.erosion += live * (params.age_erosion * holdover + params.campaign_erosion * pressure)
-    leg.legitimacy = body_legitimacy(world)
+    leg.legitimacy = body_legitimacy(world, params)
     # Resignations come in rounds (about weekly); after each, bodies past the trigger
     # vote on dissolving themselves, so a body can dissolve mid-cascade.
     for _ in range(params.rounds_per_month):
-        fresh = _resignation_round(world, date, pressure)
+        fresh = _resignation_round(world, params, date, pressure)
         events += fresh
-        events += _dissolutions(world, date, pressure)
+        events += _dissolutions(world, params, date, pressure)
         if not fresh:
             break
     return events
@@ -184,10 +186,11 @@ def _below_dissolved_share(leg: Legislatures) -> np.ndarray:
     return share
 
 
-def _resignation_round(world: World, date: Month, pressure: float) -> list[Event]:
+def _resignation_round(
+    world: World, params: LegislatureParameters, date: Month, pressure: float
+) -> list[Event]:
     """One round: every sitting deputy whose signal reaches its need resigns."""
     leg = world.legislatures
-    params = world.scenario.state.legislatures
     body = leg.deputy_body
     sitting = ~leg.dissolved[body] & ~leg.deputy_resigned
     eligible = sitting & (leg.legitimacy[body] < leg.deputy_tolerance)
@@ -209,9 +212,10 @@ def _resignation_round(world: World, date: Month, pressure: float) -> list[Event
     ]
 
 
-def _dissolutions(world: World, date: Month, pressure: float) -> list[Event]:
+def _dissolutions(
+    world: World, params: LegislatureParameters, date: Month, pressure: float
+) -> list[Event]:
     leg = world.legislatures
-    params = world.scenario.state.legislatures
     share = leg.resigned_share()
     events: list[Event] = []
     for b in range(leg.n_bodies):
@@ -269,11 +273,10 @@ def _dissolutions(world: World, date: Month, pressure: float) -> list[Event]:
 
 
 def _renew_bodies_elected_this_month(
-    world: World, rng: np.random.Generator, date: Month
+    world: World, params: LegislatureParameters, rng: np.random.Generator, date: Month
 ) -> list[Event]:
     """Renew bodies whose election falls this month: a scheduled or called election of
     the national body renews it, and with it every dissolved or holdover body below."""
-    params = world.scenario.state.legislatures
     leg = world.legislatures
     elections = [e for e in world.scenario.elections if e.date == date]
     elections += [

@@ -27,7 +27,8 @@ import numpy as np
 
 from polsim.engine.calendar import Month
 from polsim.engine.events import EliteDefection, Event, PatronageDistributed
-from polsim.scenario.schema import ZHUZES
+from polsim.engine.mechanisms import register_mechanism
+from polsim.scenario.schema import ZHUZES, PatronageParameters
 from polsim.state.cascade import threshold_cascade
 from polsim.state.president import transfer_power
 from polsim.world.polity import World
@@ -36,13 +37,15 @@ from polsim.world.presidency import VACANT
 __all__ = ["distribute_patronage", "elite_defection"]
 
 
-def distribute_patronage(world: World, rng: np.random.Generator, date: Month) -> list[Event]:
+@register_mechanism("state.patronage", phase="state", order=10, reads="state.patronage")
+def distribute_patronage(
+    world: World, params: PatronageParameters, rng: np.random.Generator, date: Month
+) -> list[Event]:
     """Refill the posts that turn over, move loyalties, and check for a defection cascade."""
     presidency = world.presidency
     elites = world.elites
     if presidency is None or len(elites) == 0 or len(presidency.posts) == 0:
         return []
-    params = world.scenario.state.patronage
     posts = presidency.posts
     # Posts of elites who joined an organisation are vacated: office stays non-partisan.
     held = posts != VACANT
@@ -50,7 +53,7 @@ def distribute_patronage(world: World, rng: np.random.Generator, date: Month) ->
     leaving = (posts != VACANT) & (rng.random(len(posts)) < params.turnover)
     posts[leaving] = VACANT
     vacant = np.flatnonzero(posts == VACANT)
-    awarded = _award(world, len(vacant), rng)
+    awarded = _award(world, params, len(vacant), rng)
     posts[vacant[: len(awarded)]] = awarded
 
     in_office = np.zeros(len(elites), bool)
@@ -75,18 +78,19 @@ def distribute_patronage(world: World, rng: np.random.Generator, date: Month) ->
                 non_kazakh=int((zhuz < 0).sum()),
             )
         )
-    share = elite_defection(world)
+    share = elite_defection(world, params)
     if share >= params.defection_share and presidency.original:
         events.append(EliteDefection(date=date, actors=("office:president",), defected_share=share))
         events += transfer_power(world, date, "elite defection cascade")
     return events
 
 
-def _award(world: World, count: int, rng: np.random.Generator) -> np.ndarray:
+def _award(
+    world: World, params: PatronageParameters, count: int, rng: np.random.Generator
+) -> np.ndarray:
     """Draw ``count`` new office holders by the patronage log-odds."""
     if count == 0:
         return np.zeros(0, np.int32)
-    params = world.scenario.state.patronage
     elites = world.elites
     presidency = world.presidency
     in_office = np.zeros(len(elites), bool)
@@ -107,9 +111,8 @@ def _award(world: World, count: int, rng: np.random.Generator) -> np.ndarray:
     return chosen.astype(np.int32)
 
 
-def elite_defection(world: World) -> float:
+def elite_defection(world: World, params: PatronageParameters) -> float:
     """Share of the elite pool that a defection cascade would take this month."""
-    params = world.scenario.state.patronage
     elites = world.elites
     ready = elites.loyalty < params.defection_loyalty
     if not ready.any():

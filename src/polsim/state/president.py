@@ -46,7 +46,8 @@ from polsim.engine.events import (
     PowerTransferred,
     PresidentialChoice,
 )
-from polsim.scenario.schema import ZHUZES, Scenario
+from polsim.engine.mechanisms import register_mechanism
+from polsim.scenario.schema import ZHUZES, PresidentParameters, Scenario
 from polsim.world.polity import World
 from polsim.world.presidency import VACANT, Presidency
 
@@ -103,12 +104,14 @@ def transfer_power(world: World, date: Month, reason: str) -> list[Event]:
     ]
 
 
-def update_president(world: World, rng: np.random.Generator, date: Month) -> list[Event]:
+@register_mechanism("state.president", phase="state", order=20, reads="state.president")
+def update_president(
+    world: World, params: PresidentParameters, rng: np.random.Generator, date: Month
+) -> list[Event]:
     """One month of the presidency."""
     presidency = world.presidency
     if presidency is None:
         return []
-    params = world.scenario.state.president
     events: list[Event] = []
 
     for _, incumbent_won in world.presidential_outcomes:
@@ -164,15 +167,14 @@ def update_president(world: World, rng: np.random.Generator, date: Month) -> lis
         presidency.approval - regime.legitimacy
     )
 
-    events += _campaign(world, date)
-    events += _face_due_election(world, date)
+    events += _campaign(world, params, date)
+    events += _face_due_election(world, params, date)
     return events
 
 
-def _campaign(world: World, date: Month) -> list[Event]:
+def _campaign(world: World, params: PresidentParameters, date: Month) -> list[Event]:
     """Start, continue or stop the pressure on the legislatures."""
     presidency = world.presidency
-    params = world.scenario.state.president
     legislature_params = world.scenario.state.legislatures
     leg = world.legislatures
     events: list[Event] = []
@@ -209,10 +211,9 @@ def _campaign(world: World, date: Month) -> list[Event]:
     return events
 
 
-def _face_due_election(world: World, date: Month) -> list[Event]:
+def _face_due_election(world: World, params: PresidentParameters, date: Month) -> list[Event]:
     """Decide, once per term, how to face the coming presidential election."""
     presidency = world.presidency
-    params = world.scenario.state.president
     due = presidency.term_ends
     if due is None or params.election is None or presidency.decided_term == due:
         return []

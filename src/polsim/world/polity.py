@@ -14,10 +14,10 @@ from typing import Any
 import numpy as np
 
 from polsim.engine.calendar import Month
-from polsim.parties.organisations import Organisations
 from polsim.scenario.schema import Scenario
 from polsim.world.elites import Elites
 from polsim.world.legislatures import Legislatures
+from polsim.world.organisations import Organisations
 from polsim.world.presidency import Presidency
 from polsim.world.voters import Voters
 

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from polsim.parties.organisations import Organisations
+from polsim.world.organisations import Organisations
 from polsim.world.voters import MAX_ORGANISATIONS, ORGANISATION_CODE
 
 

@@ -6,22 +6,18 @@ advances one month and :meth:`Simulation.run` loops over it until the end.
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
-import sys
 from collections.abc import Callable
-from functools import cache
 
 import numpy as np
 
 from polsim.engine.calendar import Month
 from polsim.engine.events import EventLog, RunEnded, RunStarted
-from polsim.engine.recorder import Recorder
-from polsim.engine.schedule import MONTHLY_MECHANISMS, Mechanism
+from polsim.engine.memory import map_large_arrays
 from polsim.engine.streams import RandomStreams
 from polsim.parties.elite_pool import draw_elites
-from polsim.parties.organisations import Organisations
 from polsim.parties.series import party_system_series
+from polsim.run.recorder import Recorder
+from polsim.run.schedule import MONTHLY_MECHANISMS, Mechanism
 from polsim.scenario.schema import ZHUZES, Scenario
 from polsim.society.aggregates import society_series
 from polsim.society.synthesis import synthesise_voters
@@ -30,6 +26,7 @@ from polsim.state.institutions import initial_institutions
 from polsim.state.legislatures import build_legislatures
 from polsim.state.president import build_presidency
 from polsim.state.series import state_series
+from polsim.world.organisations import Organisations
 from polsim.world.polity import RegimeState, SocietyState, World
 from polsim.world.voters import NO_ZHUZ
 
@@ -37,30 +34,6 @@ __all__ = ["Simulation", "build_world"]
 
 #: Probes whose values make up each monthly row of ``series.parquet``.
 SERIES_PROBES = (society_series, party_system_series, state_series)
-
-#: Arrays at least this large are mapped from the system and returned to it when freed.
-MAPPED_ARRAY_BYTES = 8 << 20
-
-
-@cache
-def _map_large_arrays() -> bool:
-    """On glibc, map arrays of :data:`MAPPED_ARRAY_BYTES` or more straight from the system.
-
-    glibc raises its mapping threshold as mapped blocks are freed (up to 32 MB), after
-    which voter-sized arrays of a large electorate (10-32 MB) come from the heap, whose
-    freed holes are not given back: peak memory then creeps up election after election
-    and varies from run to run (658-711 MB at 10M voters). A fixed threshold keeps them
-    mapped; smaller, per-chunk arrays still reuse the heap. Elsewhere, nothing is done.
-    """
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        mallopt = libc.mallopt
-    except (OSError, AttributeError):
-        return False
-    m_mmap_threshold = -3  # <malloc.h>
-    return bool(mallopt(ctypes.c_int(m_mmap_threshold), ctypes.c_int(MAPPED_ARRAY_BYTES)))
 
 
 def build_world(scenario: Scenario, n_voters: int, streams: RandomStreams) -> World:
@@ -131,7 +104,7 @@ class Simulation:
     ) -> None:
         self.scenario = scenario
         self.until = scenario.end if until is None else until
-        _map_large_arrays()
+        map_large_arrays()
         self.streams = RandomStreams(seed)
         self.mechanisms = mechanisms
         self.world = build_world(scenario, voters, self.streams)
@@ -163,7 +136,7 @@ class Simulation:
             raise RuntimeError(f"the run already reached {self.until}")
         date = self.world.date
         for mechanism in self.mechanisms:
-            events = mechanism.step(self.world, self.streams.get(mechanism.name), date)
+            events = mechanism(self.world, self.streams.get(mechanism.name), date)
             self.log.record(events)
         self.recorder.record(self.world)
         self.months_done += 1
