@@ -3,13 +3,14 @@
 ``hold_elections(world, rng, date)`` holds, in this order, the scenario's scheduled
 elections dated this month and then the elections other mechanisms (or a void race)
 put on ``world.elections_called`` for this month or earlier. Each election is held by
-the race family its formula is registered to (:mod:`polsim.elections.registry`):
+the race family its formula is registered to (:mod:`polsim.elections.registry`), one
+module of :mod:`polsim.elections.families` each:
 
-* :mod:`~polsim.elections.single_member`: ``plurality``, ``two_round``;
-* :mod:`~polsim.elections.mixed`: ``parallel``, ``mmp``;
-* :mod:`~polsim.elections.list_pr`: ``list_pr``;
-* :mod:`~polsim.elections.block`: ``block``;
-* :mod:`~polsim.elections.national`: ``presidential``, ``referendum``, ``state_list``.
+* ``single_member``: ``plurality``, ``two_round``;
+* ``mixed``: ``parallel``, ``mmp``;
+* ``list_pr``: ``list_pr``;
+* ``block``: ``block``;
+* ``national``: ``presidential``, ``referendum``, ``state_list``.
 
 Every family draws districts and polling units (:mod:`polsim.elections.districts`),
 nominates and registers candidates (:mod:`polsim.elections.candidates`), draws turnout
@@ -30,17 +31,22 @@ nomination, registration, each round's votes, fraud, and lots.
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from typing import Any
 
 import numpy as np
 
-# The race families register their formulas when imported.
-from polsim.elections import block, list_pr, mixed, national, single_member  # noqa: F401
+from polsim.elections import families
+from polsim.elections.race import CalledElection, ElectionOutcome, RaceContext
 from polsim.elections.registry import race_family, registered_formulas
-from polsim.elections.rounds import CalledElection, ElectionOutcome, RaceContext
 from polsim.elections.tables import RESULT_COLUMNS, UNIT_COLUMNS, results_table, units_table
 from polsim.engine.calendar import Month
 from polsim.world.polity import World
+
+# Every module of polsim.elections.families registers its formulas when imported.
+for _module in pkgutil.iter_modules(families.__path__):
+    importlib.import_module(f"{families.__name__}.{_module.name}")
 
 __all__ = [
     "RESULT_COLUMNS",

@@ -5,7 +5,7 @@ scenario's formula up with :func:`race_family`. Adding a formula is one module w
 decorated function, imported by :mod:`polsim.elections.hold`::
 
     from polsim.elections.registry import register
-    from polsim.elections.rounds import ElectionOutcome, RaceContext
+    from polsim.elections.race import ElectionOutcome, RaceContext
 
     @register("my_formula")
     def hold_my_formula(race: RaceContext) -> ElectionOutcome:
@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from polsim.elections.rounds import ElectionOutcome, RaceContext
+from polsim.elections.race import ElectionOutcome, RaceContext
 from polsim.errors import ScenarioError
 
 __all__ = ["RaceFamily", "race_family", "register", "registered_formulas"]

@@ -1,20 +1,18 @@
-"""What every race does: its context, ballots, counts, rounds and repeat elections.
+"""What every race does: counting areas, slates, ballots, rounds and repeat elections.
 
-A race family (:mod:`polsim.elections.single_member`, :mod:`~polsim.elections.list_pr`,
-:mod:`~polsim.elections.block`, :mod:`~polsim.elections.mixed`,
-:mod:`~polsim.elections.national`) is a function of a :class:`RaceContext` that returns an
-:class:`ElectionOutcome`: its events, its rows of ``results.parquet`` and
-``units.parquet`` (:mod:`polsim.elections.tables`), the repeat elections it calls and the
-verdicts the president reads. The pieces here draw the counting areas, build the ballot,
-vote and count a round (with ballot stuffing, :mod:`polsim.elections.fraud`), decide a
-lone candidate's for/against ballot and queue repeats of void races.
+The race families (:mod:`polsim.elections.families`) share these pieces: they draw the
+counting areas, build the ballot, vote and count a round (with ballot stuffing,
+:mod:`polsim.elections.fraud`), decide a lone candidate's for/against ballot, queue
+repeats of void races and say the election was held. The types they pass around (the
+:class:`~polsim.elections.race.RaceContext`, a round's
+:class:`~polsim.elections.race.Count`, the
+:class:`~polsim.elections.race.ElectionOutcome`) are in :mod:`polsim.elections.race`.
 """
 
 from __future__ import annotations
 
 import functools
 import math
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -22,10 +20,9 @@ import numpy as np
 from polsim.elections.candidates import Nominee, RowsColumn, ballot_attachment_rows, candidate_table
 from polsim.elections.districts import Districting, apportion_district_seats, draw_districts
 from polsim.elections.fraud import FRAUD_KINDS, StuffedCount, stuff_ballots
+from polsim.elections.race import CalledElection, Count, ElectionOutcome, RaceContext, RoundSetup
 from polsim.elections.systems import referendum
-from polsim.elections.tables import result_rows
 from polsim.elections.voting import Ballot, cast_ballots
-from polsim.engine.calendar import Month
 from polsim.engine.events import (
     CandidateRegistrationRefused,
     ElectionHeld,
@@ -34,149 +31,35 @@ from polsim.engine.events import (
     TieBroken,
 )
 from polsim.errors import ScenarioError
-from polsim.scenario.schema import ElectionParameters, ElectoralSystem, ScheduledElection
+from polsim.scenario.schema import ScheduledElection
 from polsim.society.grievance import grievance_of, perceived_legitimacy_table
 from polsim.society.hardship import hardship_of
 from polsim.world.polity import World
 
 if TYPE_CHECKING:
     from polsim.elections.allocation import Tie
-    from polsim.world.voters import Voters
 
 __all__ = [
     "AGAINST",
-    "CalledElection",
-    "Count",
-    "ElectionOutcome",
-    "RaceContext",
+    "ballot_for",
+    "close_race",
+    "draw_areas",
+    "electorate",
+    "held_event",
+    "held_races",
+    "lone_candidate_approved",
+    "multi_member_geography",
+    "queue_repeat",
+    "race_slates",
+    "refusal_events",
+    "run_round",
+    "tie_events",
+    "validity_rule",
+    "with_against",
 ]
 
 #: Name of the "against" line of a for/against ballot.
 AGAINST = "against"
-
-
-@dataclass(frozen=True)
-class CalledElection:
-    """An election on the queue ``world.elections_called``; ``attempt`` counts repeats."""
-
-    election: ScheduledElection
-    attempt: int = 0
-
-
-@dataclass(frozen=True)
-class RaceContext:
-    """Everything one election reads: the world (voters, organisations, oblasts), the
-    election and its attempt, the behaviour parameters, the random stream and the date."""
-
-    world: World
-    called: CalledElection
-    params: ElectionParameters
-    rng: np.random.Generator
-    date: Month
-
-    @property
-    def election(self) -> ScheduledElection:
-        """The election held."""
-        return self.called.election
-
-    @property
-    def system(self) -> ElectoralSystem:
-        """Its electoral system (formula and rules)."""
-        return self.called.election.system
-
-    @property
-    def voters(self) -> Voters:
-        """The world's voters."""
-        return self.world.voters
-
-    @property
-    def actor(self) -> str:
-        """The election as an event actor."""
-        return f"election:{self.called.election.name}"
-
-
-@dataclass
-class ElectionOutcome:
-    """What an election produced: events, output rows, repeats called and verdicts.
-
-    Iterating over it gives its events, so the mechanism's return value is also its list
-    of events; the run's caller hands ``results`` and ``units`` to the recorder.
-    """
-
-    events: list[Event] = field(default_factory=list)
-    #: Dicts of ``results.parquet`` columns, one per counted round.
-    results: list[dict[str, list[Any]]] = field(default_factory=list)
-    #: Dicts of ``units.parquet`` columns, one per counted round.
-    units: list[dict[str, Any]] = field(default_factory=list)
-    #: Repeat elections to put on ``world.elections_called``.
-    repeats: list[CalledElection] = field(default_factory=list)
-    #: Referendums decided: (question, passed).
-    referendums: list[tuple[str, bool]] = field(default_factory=list)
-    #: Presidential elections decided: (election, incumbent won).
-    presidential: list[tuple[str, bool]] = field(default_factory=list)
-
-    def __iter__(self) -> Any:
-        return iter(self.events)
-
-    def __len__(self) -> int:
-        return len(self.events)
-
-    @property
-    def rows(self) -> dict[str, list[dict[str, Any]]]:
-        """The output rows by table name (``results``, ``units``), for the recorder."""
-        return {"results": self.results, "units": self.units}
-
-    def add(self, other: ElectionOutcome) -> None:
-        """Append another election's outcome to this one."""
-        self.events += other.events
-        self.results += other.results
-        self.units += other.units
-        self.repeats += other.repeats
-        self.referendums += other.referendums
-        self.presidential += other.presidential
-
-    def record(
-        self, race: RaceContext, round_number: int, count: Count, *, units: bool = True
-    ) -> None:
-        """Keep a counted round's result rows (and, with ``units``, its unit rows)."""
-        seats = count.seats if count.seats is not None else count.elected.astype(np.int64)
-        self.results.append(
-            result_rows(
-                race.election,
-                race.world.ethnic_groups,
-                round_number,
-                count.nominees,
-                count.votes,
-                seats,
-                count.names,
-            )
-        )
-        if units:
-            self.units.append(count.unit_rows)
-
-
-@dataclass
-class Count:
-    """What one round of one election produced, before it becomes rows."""
-
-    nominees: list[Nominee]
-    names: tuple[str, ...]
-    votes: np.ndarray  # per nominee
-    elected: np.ndarray  # per nominee
-    unit_rows: dict[str, Any]
-    registered: float
-    ballots: float
-    voted: np.ndarray | None = None
-    seats: np.ndarray | None = None  # per nominee; None: 1 where elected
-
-    def slate_votes(self, slate: list[Nominee], start: int) -> dict[str, float]:
-        """Votes of the ``slate`` whose first nominee is at ``start``, by name."""
-        return {n.name: float(self.votes[start + k]) for k, n in enumerate(slate)}
-
-    @property
-    def turnout(self) -> float:
-        """Ballots over registered voters (0 with none registered)."""
-        return float(self.ballots / self.registered) if self.registered > 0 else 0.0
 
 
 # --- counting areas, races and slates -----------------------------------------------------
@@ -367,17 +250,6 @@ def stuff(
     )
 
 
-@dataclass(frozen=True)
-class RoundSetup:
-    """Where a round is counted: its number, ballot, areas and races."""
-
-    number: int
-    ballot: Ballot
-    districting: Districting
-    race_names: tuple[str, ...]
-    unit_race: np.ndarray
-
-
 def run_round(
     race: RaceContext, setup: RoundSetup, slates: dict[int, list[Nominee]]
 ) -> tuple[Count, np.ndarray, np.ndarray]:
@@ -451,13 +323,6 @@ def tally(
         voted,
     )
     return count, race_registered, race_ballots
-
-
-def record_seats(race: RaceContext, out: ElectionOutcome, count: Count) -> tuple[int, float]:
-    """Record a one-round multi-member count; return the seats filled and the turnout."""
-    count.elected = count.seats > 0
-    out.record(race, 1, count)
-    return int(count.seats.sum()), count.turnout
 
 
 def label_units_by_oblast(count: Count, districting: Districting, world: World) -> None:
@@ -556,20 +421,23 @@ def held_event(
 def close_race(
     race: RaceContext,
     out: ElectionOutcome,
+    count: Count | None,
     void: list[str],
     names: tuple[str, ...],
     reason: str,
-    *,
-    turnout: float,
     seats: int,
-    filled: int,
     candidates: int,
 ) -> ElectionOutcome:
-    """Queue the repeat of the void races (in district order) and say the election was held."""
+    """End a one-round multi-member election: record its ``count`` (None: no race was
+    voted), queue the repeat of the void races (in race order) and say it was held."""
+    filled, turnout = 0, 0.0
+    if count is not None and count.seats is not None:
+        count.elected = count.seats > 0
+        out.record(race, 1, count)
+        filled, turnout = int(count.seats.sum()), count.turnout
     queue_repeat(race, sorted(void, key=names.index), reason, out)
-    out.events.append(
-        held_event(
-            race, rounds=1, turnout=turnout, seats=seats, seats_filled=filled, candidates=candidates
-        )
+    event = held_event(
+        race, rounds=1, turnout=turnout, seats=seats, seats_filled=filled, candidates=candidates
     )
+    out.events.append(event)
     return out

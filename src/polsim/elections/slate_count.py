@@ -11,7 +11,8 @@ from typing import Any
 import numpy as np
 
 from polsim.elections.candidates import Nominee, candidate_table
-from polsim.elections.rounds import Count, RaceContext, RoundSetup, stuff, tally
+from polsim.elections.race import Count, RaceContext, RoundSetup
+from polsim.elections.rounds import stuff, tally
 from polsim.elections.voting import Ballot, CandidateTable, choice_probabilities
 
 __all__ = ["count_slate_round", "top_choices"]

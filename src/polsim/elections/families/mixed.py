@@ -1,6 +1,6 @@
 """Mixed systems: parallel (districts plus a state list) and MMP (MODEL.md §4, §5).
 
-Both elect a single-member tier as :mod:`polsim.elections.single_member` does, then, on
+Both elect a single-member tier as :mod:`polsim.elections.families.single_member` does, then, on
 the first attempt only (repeat elections re-hold districts), a list tier: for
 ``parallel``, ``list_seats`` from the head of state's list by plurality-at-large
 (Kazakhstan's 1994 state list); for ``mmp``, a national list ballot whose seats
@@ -20,17 +20,11 @@ from polsim.elections.candidates import (
     nominate_state_list,
     registration_filter,
 )
-from polsim.elections.list_pr import REGIME_LIST, nominate_lists
+from polsim.elections.families.list_pr import REGIME_LIST, nominate_lists
+from polsim.elections.families.single_member import DistrictTier, hold_districts
+from polsim.elections.race import Count, ElectionOutcome, RaceContext, RoundSetup
 from polsim.elections.registry import register
-from polsim.elections.rounds import (
-    Count,
-    ElectionOutcome,
-    RaceContext,
-    RoundSetup,
-    refusal_events,
-    tie_events,
-)
-from polsim.elections.single_member import DistrictTier, hold_districts
+from polsim.elections.rounds import refusal_events, tie_events
 from polsim.elections.slate_count import count_slate_round
 from polsim.elections.systems import mmp
 from polsim.elections.voting import approval_totals
@@ -85,7 +79,7 @@ def _mmp_list_tier(race: RaceContext, tier: DistrictTier, out: ElectionOutcome) 
     """The list tier of a mixed-member proportional house (formula ``mmp``); seats filled.
 
     The voters who voted in the district tier cast a second, list ballot: national lists
-    (:func:`~polsim.elections.list_pr.nominate_lists`, through the registration filter),
+    (:func:`~polsim.elections.families.list_pr.nominate_lists`, through the registration filter),
     chosen by the same logit (:func:`~polsim.elections.slate_count.top_choices` with one
     pick) and stuffed for the endorsed list per unit
     (:func:`~polsim.elections.slate_count.count_slate_round`). The house of

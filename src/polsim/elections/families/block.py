@@ -13,16 +13,13 @@ from polsim.elections.candidates import (
     nominate_districts,
     registration_filter,
 )
+from polsim.elections.race import ElectionOutcome, RaceContext, RoundSetup
 from polsim.elections.registry import register
 from polsim.elections.rounds import (
-    ElectionOutcome,
-    RaceContext,
-    RoundSetup,
     ballot_for,
     close_race,
     held_races,
     multi_member_geography,
-    record_seats,
     refusal_events,
     tie_events,
 )
@@ -69,8 +66,7 @@ def hold_block(context: RaceContext) -> ElectionOutcome:
         slates[n.district].append(n)
     void = [names[r] for r in list(slates) if not slates[r]]
     slates = {r: s for r, s in slates.items() if s}
-    filled = 0
-    turnout = 0.0
+    count = None
     if slates:
         ballot = ballot_for(context, districting, race)
         table = candidate_table([n for r in sorted(slates) for n in slates[r]], len(names))
@@ -90,15 +86,6 @@ def hold_block(context: RaceContext) -> ElectionOutcome:
             allocation = block_vote(votes, min(int(seats[r]), standing), rng)
             count.seats[start:offset] = allocation.seats
             out.events += tie_events(context, names[r], allocation.ties)
-        filled, turnout = record_seats(context, out, count)
-    return close_race(
-        context,
-        out,
-        void,
-        names,
-        "turnout below the validity rule or no candidate",
-        turnout=turnout,
-        seats=int(seats[held].sum()),
-        filled=filled,
-        candidates=len(registered),
-    )
+    reason = "turnout below the validity rule or no candidate"
+    seats_held = int(seats[held].sum())
+    return close_race(context, out, count, void, names, reason, seats_held, len(registered))

@@ -7,7 +7,7 @@ void. A district is decided by plurality, or by
 :func:`~polsim.elections.systems.two_round_majority` with its turnout validity rule and a
 runoff in the same month (:func:`~polsim.elections.systems.decide_runoff`). Void districts
 are repeated ``repeat_after_months`` later. The district tier is shared with the mixed
-systems (:mod:`polsim.elections.mixed`), which add their list tiers to it.
+systems (:mod:`polsim.elections.families.mixed`), which add their list tiers to it.
 
 Reserved seats (the 1990 Supreme Soviet's 90 seats of public organisations) are not
 voted on: under a ruling party they are its members'; otherwise they are shared among
@@ -27,12 +27,9 @@ import numpy as np
 from polsim.elections.allocation import allocate_seats, plurality
 from polsim.elections.candidates import Nominee, nominate_districts, registration_filter
 from polsim.elections.districts import Districting
+from polsim.elections.race import Count, ElectionOutcome, RaceContext, RoundSetup
 from polsim.elections.registry import register
 from polsim.elections.rounds import (
-    Count,
-    ElectionOutcome,
-    RaceContext,
-    RoundSetup,
     ballot_for,
     draw_areas,
     electorate,

@@ -3,7 +3,7 @@
 Lists are nominated race by race (:func:`nominate_lists`), the legal ``threshold`` is a
 share of the national list vote, and each race's seats go to the lists above it by any
 divisor or quota formula of :func:`~polsim.elections.allocation.allocate_seats`
-(``method``). The list tier of an MMP house (:mod:`polsim.elections.mixed`) nominates its
+(``method``). The list tier of an MMP house (:mod:`polsim.elections.families.mixed`) nominates its
 lists here too.
 """
 
@@ -18,11 +18,9 @@ from polsim.elections.candidates import (
     regime_vehicle,
     registration_filter,
 )
+from polsim.elections.race import ElectionOutcome, RaceContext, RoundSetup
 from polsim.elections.registry import register
 from polsim.elections.rounds import (
-    ElectionOutcome,
-    RaceContext,
-    RoundSetup,
     ballot_for,
     close_race,
     electorate,
@@ -31,7 +29,6 @@ from polsim.elections.rounds import (
     lone_candidate_approved,
     multi_member_geography,
     race_slates,
-    record_seats,
     refusal_events,
     run_round,
     tie_events,
@@ -179,8 +176,7 @@ def hold_list_pr(context: RaceContext) -> ElectionOutcome:
     out = ElectionOutcome(refusal_events(context, refused, names))
     by_oblast = system.list_districts == "oblast"
     slates, void = race_slates(context, registered, held, names, by_oblast)
-    filled = 0
-    turnout = 0.0
+    count = None
     if slates:
         setup = RoundSetup(1, ballot_for(context, districting, race), districting, names, unit_race)
         count, registered_r, ballots_r = run_round(context, setup, slates)
@@ -216,15 +212,6 @@ def hold_list_pr(context: RaceContext) -> ElectionOutcome:
             )
             count.seats[start:offset] = allocation.seats
             out.events += tie_events(context, names[r], allocation.ties)
-        filled, turnout = record_seats(context, out, count)
-    return close_race(
-        context,
-        out,
-        void,
-        names,
-        "turnout below the validity rule, no list, or no list above the threshold",
-        turnout=turnout,
-        seats=int(seats[held].sum()),
-        filled=filled,
-        candidates=len(registered),
-    )
+    reason = "turnout below the validity rule, no list, or no list above the threshold"
+    seats_held = int(seats[held].sum())
+    return close_race(context, out, count, void, names, reason, seats_held, len(registered))

@@ -22,12 +22,10 @@ from polsim.elections.candidates import (
     nominate_state_list,
     registration_filter,
 )
+from polsim.elections.families.single_member import runoff_event
+from polsim.elections.race import Count, ElectionOutcome, RaceContext, RoundSetup
 from polsim.elections.registry import register
 from polsim.elections.rounds import (
-    Count,
-    ElectionOutcome,
-    RaceContext,
-    RoundSetup,
     ballot_for,
     draw_areas,
     electorate,
@@ -41,7 +39,6 @@ from polsim.elections.rounds import (
     validity_rule,
     with_against,
 )
-from polsim.elections.single_member import runoff_event
 from polsim.elections.systems import TwoRoundResult, decide_runoff, presidential_two_round
 from polsim.elections.voting import approval_totals, cast_ballots
 
