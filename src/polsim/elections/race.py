@@ -9,6 +9,7 @@ is in :mod:`polsim.elections.rounds`.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -89,7 +90,7 @@ class ElectionOutcome:
     #: Presidential elections decided: (election, incumbent won).
     presidential: list[tuple[str, bool]] = field(default_factory=list)
 
-    def __iter__(self) -> Any:
+    def __iter__(self) -> Iterator[Event]:
         return iter(self.events)
 
     def __len__(self) -> int:

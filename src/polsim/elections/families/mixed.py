@@ -27,7 +27,7 @@ from polsim.elections.registry import register
 from polsim.elections.rounds import refusal_events, tie_events
 from polsim.elections.slate_count import count_slate_round
 from polsim.elections.systems import mmp
-from polsim.elections.voting import approval_totals
+from polsim.elections.voting import Ballot, approval_totals
 
 __all__ = ["LIST_TIER", "hold_mixed"]
 
@@ -56,7 +56,7 @@ def _parallel_list_tier(
 
 
 def state_list_seats(
-    race: RaceContext, ballot: object, voted: np.ndarray, seats: int, out: ElectionOutcome
+    race: RaceContext, ballot: Ballot, voted: np.ndarray, seats: int, out: ElectionOutcome
 ) -> int:
     """Fill ``seats`` from the head of state's list by plurality-at-large; seats filled."""
     system, params = race.system, race.params
