@@ -152,8 +152,8 @@ def simulate(
     tables = {
         "series": simulation.recorder.to_table(),
         "events": _events_table(simulation),
-        "results": results_table(simulation.world),
-        "units": units_table(simulation.world),
+        "results": results_table(simulation.recorder.rows("results")),
+        "units": units_table(simulation.recorder.rows("units")),
         "organisations": organisations_table(simulation.world),
     }
     seed_record = int(seed) if isinstance(seed, int | np.integer) else _seed_record(seed)

@@ -18,11 +18,11 @@ from polsim.elections.allocation import allocate_seats, passes_threshold
 from polsim.elections.districts import apportion_district_seats
 from polsim.elections.hold import (
     RESULT_SCHEMA,
-    _top_choices,
     hold_elections,
     results_table,
     units_table,
 )
+from polsim.elections.slate_count import top_choices
 from polsim.elections.systems import mmp
 from polsim.elections.voting import Ballot, CandidateTable
 from polsim.engine.calendar import Month
@@ -48,7 +48,7 @@ def _scenario(system: ElectoralSystem, **behaviour):
 def _simulate(system: ElectoralSystem, voters=4000, seed=3, **behaviour):
     sim = Simulation(_scenario(system, **behaviour), seed, voters, MARCH_1990)
     sim.run()
-    results = results_table(sim.world).to_pandas()
+    results = results_table(sim.recorder.rows("results")).to_pandas()
     return sim, results[results["election"] == "assembly-1990"]
 
 
@@ -98,7 +98,7 @@ def _party_world(system: ElectoralSystem, shares, voters=6000, seed=5, coopted=F
     attachment = rng.choice(len(shares), size=len(world.voters), p=np.asarray(shares))
     world.voters.attachment[:] = attachment.astype(world.voters.attachment.dtype)
     events = hold_elections(world, np.random.default_rng(seed + 1), MARCH_1990)
-    results = results_table(world).to_pandas()
+    results = results_table(events.results).to_pandas()
     return world, events, results
 
 
@@ -136,7 +136,7 @@ def test_list_pr_by_hand_dhondt_with_threshold():
     votes = results.set_index("candidate")["votes"].to_dict()
     assert allocate_seats(votes, 20, "dhondt").seats[3] == 1
     # Unit rows: every polling unit, labelled by oblast.
-    units = units_table(world).to_pandas()
+    units = units_table(events.units).to_pandas()
     assert set(units["district"]) == set(world.oblasts)
     assert np.isclose(units["ballots"].sum(), results["votes"].sum())
 
@@ -146,12 +146,12 @@ def test_list_pr_endorsed_list_is_stuffed_unit_by_unit():
     fraud in about half the units (Klimek et al. 2012) those units report near-100%
     turnout for it and its national share rises far above its 35% of backers."""
     system = ElectoralSystem(formula="list_pr", seats=10)
-    world, _events, results = _party_world(
+    _world, events, results = _party_world(
         system, (0.35, 0.25, 0.2, 0.2), coopted=True, endorsement_rate=1.0, fraud_extreme=0.5
     )
     _well_formed(results)
     assert "regime-list" not in set(results["candidate"])
-    units = units_table(world).to_pandas()
+    units = units_table(events.units).to_pandas()
     extreme = units[units["fraud"] == "extreme"]
     assert 0.25 < len(extreme) / len(units) < 0.75
     assert (extreme["ballots"] / extreme["registered"] > 0.75).all()
@@ -217,7 +217,7 @@ def test_block_vote_largest_party_sweeps_every_district():
     """Three 3-member districts, parties at 35/25/20/20%: each voter gives all three votes
     to their party's slate, so the largest party wins all 9 seats (the block vote's sweep)."""
     system = ElectoralSystem(formula="block", seats=9, district_magnitude=3)
-    world, events, results = _party_world(system, (0.35, 0.25, 0.2, 0.2))
+    _world, events, results = _party_world(system, (0.35, 0.25, 0.2, 0.2))
     _well_formed(results)
     assert results["district"].nunique() == 3  # one 3-member district per oblast
     winners = results[results["elected"]]
@@ -226,7 +226,7 @@ def test_block_vote_largest_party_sweeps_every_district():
     held = _held(events)
     assert held.seats == 9 and held.seats_filled == 9
     # k votes a ballot: each district's votes are 3 × its ballots.
-    units = units_table(world).to_pandas()
+    units = units_table(events.units).to_pandas()
     ballots = units.groupby("district")["ballots"].sum()
     votes = results.groupby("district")["votes"].sum()
     assert np.allclose(votes.sort_index(), 3 * ballots.sort_index())
@@ -281,17 +281,17 @@ def test_top_k_ballot_is_the_exploded_logit():
     voted = np.ones(n, bool)
     unit_race = np.zeros(4, np.int64)
     for picks, expected in ((1, [1 / 6, 2 / 6, 3 / 6]), (2, [5 / 12, 11 / 15, 17 / 20])):
-        pairs, start = _top_choices(
+        pairs, start = top_choices(
             ballot, table, unit_race, voted, np.array([picks]), params, np.random.default_rng(1)
         )
         share = pairs.reshape(4, 3).sum(axis=0) / n
         assert np.allclose(share, expected, atol=0.008)  # binomial sd < 0.002
         assert np.array_equal(start, [0, 3, 6, 9, 12])
     small = params.model_copy(update={"chunk_voters": 1024})
-    a, _ = _top_choices(
+    a, _ = top_choices(
         ballot, table, unit_race, voted, np.array([2]), params, np.random.default_rng(7)
     )
-    b, _ = _top_choices(
+    b, _ = top_choices(
         ballot, table, unit_race, voted, np.array([2]), small, np.random.default_rng(7)
     )
     assert np.array_equal(a, b)

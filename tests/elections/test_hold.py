@@ -25,7 +25,7 @@ def _run(scenario, voters=6000, until=MARCH_1990, seed=2):
     sim.run()
     from polsim.elections.hold import results_table
 
-    return sim, results_table(sim.world).to_pandas()
+    return sim, results_table(sim.recorder.rows("results")).to_pandas()
 
 
 def test_low_turnout_calls_a_repeat_election():

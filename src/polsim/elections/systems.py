@@ -156,6 +156,7 @@ def two_round_majority(
     runoff_ballots_cast: float | None = None,
     runoff_turnout_validity: float | None = None,
     rng: np.random.Generator | None = None,
+    majority_of: Literal["valid", "cast"] = "valid",
 ) -> TwoRoundResult:
     r"""Decide one single-member district by the two-round majority system.
 
@@ -199,6 +200,9 @@ def two_round_majority(
         :func:`decide_runoff`).
     rng : numpy.random.Generator, optional
         Generator for lots; if None, lots are seeded from the inputs.
+    majority_of : "valid" or "cast", default "valid"
+        Whether the first-round majority is of the valid votes or of the ballots cast
+        (the presidential rule, :func:`presidential_two_round`).
 
     Returns
     -------
@@ -217,116 +221,6 @@ def two_round_majority(
        P. Norris (eds.), *Comparing Democracies*, Sage, 1996, 49-81.
     .. [2] Code électoral (France), art. L162 (the 12.5% of registered voters rule).
     """
-    return _two_rounds(
-        first_round_votes,
-        registered,
-        ballots_cast,
-        turnout_validity,
-        majority,
-        runoff,
-        "valid",
-        runoff_votes,
-        runoff_registered,
-        runoff_ballots_cast,
-        runoff_turnout_validity,
-        rng,
-    )
-
-
-def presidential_two_round(
-    first_round_votes: Mapping[str, float],
-    registered: float,
-    turnout_validity: float | None = 0.5,
-    majority: float = 0.5,
-    runoff: str | float = "top-two",
-    runoff_votes: Mapping[str, float] | None = None,
-    *,
-    ballots_cast: float | None = None,
-    runoff_registered: float | None = None,
-    runoff_ballots_cast: float | None = None,
-    runoff_turnout_validity: float | None = None,
-    rng: np.random.Generator | None = None,
-) -> TwoRoundResult:
-    r"""Decide a national presidential election in up to two rounds.
-
-    As :func:`two_round_majority`, with one difference found in the Russian and Kazakh
-    presidential rules of the 1990s: the first-round majority is counted over **ballots
-    cast** :math:`B` (everyone who took part, invalid ballots included),
-    :math:`v_c > m B`, not over valid votes. Spoilt ballots thus make a
-    first-round win harder. The election is void (``"repeat"``) when turnout
-    :math:`B/R` is below ``turnout_validity``; the runoff goes to the plurality winner.
-
-    Parameters
-    ----------
-    first_round_votes : mapping of str to float
-        Valid votes per candidate in round 1.
-    registered : float
-        Registered voters :math:`R` nationwide.
-    turnout_validity : float or None, default 0.5
-        Minimum turnout for the first round to be valid; None for no rule.
-    majority : float, default 0.5
-        Share :math:`m` of the ballots cast a candidate must exceed.
-    runoff : "top-two" or float, default "top-two"
-        Who goes to the runoff, as in :func:`two_round_majority`.
-    runoff_votes : mapping of str to float, optional
-        Valid votes per runoff candidate, to resolve the runoff in the same call.
-    ballots_cast : float, optional
-        Ballots cast :math:`B` in round 1; defaults to the sum of valid votes.
-    runoff_registered, runoff_ballots_cast, runoff_turnout_validity : float, optional
-        The same figures for the runoff (see :func:`decide_runoff`).
-    rng : numpy.random.Generator, optional
-        Generator for lots; if None, lots are seeded from the inputs.
-
-    Returns
-    -------
-    TwoRoundResult
-
-    Examples
-    --------
-    51% of valid votes, but only 49.5% of ballots cast once spoilt ballots count:
-
-    >>> votes = {"Incumbent": 4_950, "Challenger": 4_750}
-    >>> presidential_two_round(votes, registered=12_000, ballots_cast=10_000).outcome
-    'runoff'
-    >>> two_round_majority(votes, registered=12_000, ballots_cast=10_000).outcome
-    'elected'
-
-    References
-    ----------
-    .. [1] A. Blais, L. Massicotte and A. Dobrzynska, "Direct presidential elections: a
-       world summary", *Electoral Studies* 16(4) (1997), 441-455.
-    """
-    return _two_rounds(
-        first_round_votes,
-        registered,
-        ballots_cast,
-        turnout_validity,
-        majority,
-        runoff,
-        "cast",
-        runoff_votes,
-        runoff_registered,
-        runoff_ballots_cast,
-        runoff_turnout_validity,
-        rng,
-    )
-
-
-def _two_rounds(
-    first_round_votes: Mapping[str, float],
-    registered: float,
-    ballots_cast: float | None,
-    turnout_validity: float | None,
-    majority: float,
-    runoff: str | float,
-    majority_of: Literal["valid", "cast"],
-    runoff_votes: Mapping[str, float] | None,
-    runoff_registered: float | None,
-    runoff_ballots_cast: float | None,
-    runoff_turnout_validity: float | None,
-    rng: np.random.Generator | None,
-) -> TwoRoundResult:
-    """Round one, then, if a runoff is due and its votes are given, round two."""
     first = _first_round(
         first_round_votes,
         registered,
@@ -347,6 +241,53 @@ def _two_rounds(
         turnout_validity=runoff_turnout_validity,
         rng=rng,
     )
+
+
+def presidential_two_round(
+    first_round_votes: Mapping[str, float], registered: float, *args: Any, **kwargs: Any
+) -> TwoRoundResult:
+    r"""Decide a national presidential election in up to two rounds.
+
+    As :func:`two_round_majority`, with one difference found in the Russian and Kazakh
+    presidential rules of the 1990s: the first-round majority is counted over **ballots
+    cast** :math:`B` (everyone who took part, invalid ballots included),
+    :math:`v_c > m B`, not over valid votes. Spoilt ballots thus make a
+    first-round win harder. The election is void (``"repeat"``) when turnout
+    :math:`B/R` is below ``turnout_validity``; the runoff goes to the plurality winner.
+
+    It is ``two_round_majority(..., majority_of="cast")``.
+
+    Parameters
+    ----------
+    first_round_votes : mapping of str to float
+        Valid votes per candidate in round 1.
+    registered : float
+        Registered voters :math:`R` nationwide.
+    *args, **kwargs
+        The other arguments of :func:`two_round_majority` (``turnout_validity``,
+        ``majority`` :math:`m` of the ballots cast, ``runoff``, ``runoff_votes``,
+        ``ballots_cast`` :math:`B`, the runoff's figures, ``rng``), with its defaults.
+
+    Returns
+    -------
+    TwoRoundResult
+
+    Examples
+    --------
+    51% of valid votes, but only 49.5% of ballots cast once spoilt ballots count:
+
+    >>> votes = {"Incumbent": 4_950, "Challenger": 4_750}
+    >>> presidential_two_round(votes, registered=12_000, ballots_cast=10_000).outcome
+    'runoff'
+    >>> two_round_majority(votes, registered=12_000, ballots_cast=10_000).outcome
+    'elected'
+
+    References
+    ----------
+    .. [1] A. Blais, L. Massicotte and A. Dobrzynska, "Direct presidential elections: a
+       world summary", *Electoral Studies* 16(4) (1997), 441-455.
+    """
+    return two_round_majority(first_round_votes, registered, *args, majority_of="cast", **kwargs)
 
 
 def decide_runoff(

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from polsim.world.polity import World
 
@@ -26,6 +26,7 @@ class Recorder:
         self._probes = probes
         self._dates: list[str] = []
         self._columns: dict[str, list[float]] = {}
+        self._rows: dict[str, list[dict[str, Any]]] = {}
 
     def record(self, world: World) -> None:
         """Append this month's row."""
@@ -40,6 +41,15 @@ class Recorder:
         self._dates.append(str(world.date))
         for key, value in row.items():
             self._columns[key].append(float(value))
+
+    def keep_rows(self, rows: Mapping[str, list[dict[str, Any]]]) -> None:
+        """Keep a mechanism's output rows (dicts of columns), by the table they belong to."""
+        for table, parts in rows.items():
+            self._rows.setdefault(table, []).extend(parts)
+
+    def rows(self, table: str) -> list[dict[str, Any]]:
+        """The rows kept for ``table`` (e.g. ``results``, ``units``), in the order given."""
+        return self._rows.get(table, [])
 
     def latest(self) -> dict[str, float]:
         """The last row recorded."""

@@ -138,6 +138,8 @@ class Simulation:
         for mechanism in self.mechanisms:
             events = mechanism(self.world, self.streams.get(mechanism.name), date)
             self.log.record(events)
+            # An outcome with output rows (the elections' results and units) hands them over.
+            self.recorder.keep_rows(getattr(events, "rows", {}))
         self.recorder.record(self.world)
         self.months_done += 1
         if self.finished:

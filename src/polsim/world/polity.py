@@ -103,10 +103,6 @@ class World:
     referendum_outcomes: list[tuple[str, bool]] = field(default_factory=list)
     #: Presidential elections decided this month: (election, incumbent won).
     presidential_outcomes: list[tuple[str, bool]] = field(default_factory=list)
-    #: Counted elections: one dict of columns per election round (``results.parquet`` rows).
-    election_results: list[dict[str, list[Any]]] = field(default_factory=list)
-    #: Polling-unit tallies: one dict of columns per election round (``units.parquet`` rows).
-    election_units: list[dict[str, Any]] = field(default_factory=list)
 
     @cached_property
     def electorate(self) -> float:

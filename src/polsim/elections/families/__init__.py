@@ -1,0 +1,6 @@
+"""The race families: one module per family of electoral formulas (MODEL.md §4).
+
+Each module registers the formulas it holds with
+:func:`polsim.elections.registry.register`; :mod:`polsim.elections.hold` imports every
+module here, so a new family is one new module in this folder.
+"""
