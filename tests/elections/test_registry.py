@@ -16,9 +16,9 @@ from polsim.elections.rounds import held_event
 from polsim.elections.tables import result_rows
 from polsim.engine.calendar import Month
 from polsim.engine.events import ElectionHeld
-from polsim.engine.simulation import Simulation, build_world
 from polsim.engine.streams import RandomStreams
 from polsim.errors import ScenarioError
+from polsim.run.simulation import Simulation, build_world
 from polsim.scenario.loader import load_scenario
 from polsim.scenario.schema import ElectoralFormula, ElectoralSystem
 

@@ -30,8 +30,7 @@ PAGE_POLICY = (
 )
 #: A report: plotly.js inline (the report's traces need no ``eval``), no request anywhere.
 REPORT_POLICY = (
-    f"{_COMMON}; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
-    "connect-src 'none'"
+    f"{_COMMON}; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'none'"
 )
 _HEADERS = (
     (b"x-content-type-options", b"nosniff"),
