@@ -9,6 +9,12 @@ Every figure taken from a source may carry that source: a number can be written 
 (``0.6``) or as ``{value: 0.6, source: "...", uncertain: true, note: "..."}``. Tables
 (an oblast, an ethnic group, an organisation) carry ``source``/``uncertain``/``note``
 fields of their own.
+
+Every model refuses what the engine cannot use, centrally on the base class: NaN and
+±inf anywhere, a string longer than ``MAX_TEXT_LENGTH`` (a name: ``MAX_NAME_LENGTH``),
+a list or table of more than ``MAX_ITEMS`` entries; and it writes -0.0 as 0.0 (NumPy
+refuses a spread of -0.0). Counts, sizes and durations have caps of their own
+(:mod:`polsim.scenario.limits`).
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -27,6 +34,15 @@ from pydantic import (
 )
 
 from polsim.engine.calendar import Month
+from polsim.scenario.limits import (
+    MAX_CANDIDATES,
+    MAX_ELITES,
+    MAX_ITEMS,
+    MAX_NAME_LENGTH,
+    MAX_SEATS,
+    MAX_TEXT_LENGTH,
+    MAX_VOTERS,
+)
 
 __all__ = [
     "ZHUZES",
@@ -58,10 +74,42 @@ __all__ = [
 ZHUZES: tuple[str, ...] = ("Senior", "Middle", "Junior")
 
 
-class _Strict(BaseModel):
-    """Base of every scenario model: unknown fields are errors, values are validated."""
+def _without_negative_zero(value: Any) -> Any:
+    if isinstance(value, float):
+        return 0.0 if value == 0.0 else value
+    if isinstance(value, tuple | list):
+        return type(value)(_without_negative_zero(item) for item in value)
+    if isinstance(value, dict):
+        return {key: _without_negative_zero(item) for key, item in value.items()}
+    return value
 
-    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+
+class _Strict(BaseModel):
+    """Base of every scenario model: unknown fields are errors, values are validated.
+
+    Floats must be finite, strings at most ``MAX_TEXT_LENGTH`` characters, lists and
+    tables at most ``MAX_ITEMS`` entries; -0.0 is read as 0.0.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        validate_default=True,
+        allow_inf_nan=False,
+        str_max_length=MAX_TEXT_LENGTH,
+    )
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _at_most_max_items(cls, value: Any) -> Any:
+        if isinstance(value, list | tuple | dict) and len(value) > MAX_ITEMS:
+            raise ValueError(f"must have at most {MAX_ITEMS:,} entries; got {len(value):,}")
+        return value
+
+    @field_validator("*")
+    @classmethod
+    def _no_negative_zero(cls, value: Any) -> Any:
+        return _without_negative_zero(value)
 
 
 class Sourced(_Strict):
@@ -87,8 +135,26 @@ def _figure_from_bare(value: Any) -> Any:
     return value
 
 
+def _positive_figure(figure: Figure) -> Figure:
+    if figure.value <= 0:
+        raise ValueError(f"must be positive; got {figure.value}")
+    return figure
+
+
 #: A number written bare or as ``{value, source, uncertain, note}``.
 FigureField = Annotated[Figure, BeforeValidator(_figure_from_bare)]
+#: A figure that must be positive (a count of people).
+PositiveFigureField = Annotated[FigureField, AfterValidator(_positive_figure)]
+#: A name (of a group, oblast, organisation, election, body): 1 to MAX_NAME_LENGTH characters.
+Name = Annotated[str, Field(min_length=1, max_length=MAX_NAME_LENGTH)]
+#: A slug naming a scenario or an organisation.
+Slug = Annotated[Name, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+#: A number of seats.
+Seats = Annotated[int, Field(ge=0, le=MAX_SEATS)]
+#: A number of months (a term, a lag, a patience): at most a century.
+Months = Annotated[int, Field(ge=0, le=1200)]
+#: A year of the calendar.
+Year = Annotated[int, Field(ge=1000, le=3000)]
 
 
 def _month(value: Any) -> Any:
@@ -123,8 +189,8 @@ def _check_position(position: tuple[float, float]) -> tuple[float, float]:
 class EthnicGroup(Sourced):
     """An ethnic group of the census, with its national count."""
 
-    name: str = Field(min_length=1)
-    count: FigureField = Field(description="People in the census (all ages).")
+    name: Name
+    count: PositiveFigureField = Field(description="People in the census (all ages).")
     urban_share: Share | None = Field(
         None, description="Share of the group living in towns (0-1); None: the oblast's share."
     )
@@ -133,8 +199,8 @@ class EthnicGroup(Sourced):
 class Oblast(Sourced):
     """A region: its population and, where known, its ethnic make-up."""
 
-    name: str = Field(min_length=1)
-    population: FigureField
+    name: Name
+    population: PositiveFigureField
     urban_share: FigureField = Field(description="Urban share of the oblast's population, 0-1.")
     ethnic_shares: dict[str, float] = Field(
         default_factory=dict,
@@ -191,7 +257,7 @@ class Population(Sourced):
     """
 
     census_year: int = Field(ge=1800, le=2100)
-    electorate: FigureField = Field(
+    electorate: PositiveFigureField = Field(
         description="Registered voters the synthetic voters stand for (sum of weights)."
     )
     ethnic_groups: list[EthnicGroup] = Field(min_length=1)
@@ -303,8 +369,8 @@ class EconomicSeries(Sourced):
     output below its starting level.
     """
 
-    index: dict[int, float] = Field(min_length=1, description="Year → output index.")
-    base_year: int
+    index: dict[Year, float] = Field(min_length=1, description="Year → output index.")
+    base_year: Year
 
     @field_validator("index")
     @classmethod
@@ -358,12 +424,12 @@ AdaptationRule = Literal["sticker", "aggregator", "hunter", "predator", "explore
 class Organisation(Sourced):
     """A historical organisation that may enter on its date (``history: pinned``)."""
 
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
-    name: str
+    id: Slug
+    name: Name
     kind: OrganisationKind
     founded: MonthField
     dissolved: MonthField | None = None
-    leader: str | None = None
+    leader: Name | None = None
     position: Position
     ethnic_base: str | list[str] | None = Field(
         None,
@@ -402,17 +468,17 @@ class ElectoralSystem(Sourced):
     """An electoral system as data (MODEL.md §4)."""
 
     formula: ElectoralFormula
-    seats: int = Field(0, ge=0, description="Seats filled (0 for a presidency or referendum).")
-    district_seats: int = Field(0, ge=0)
-    list_seats: int = Field(0, ge=0)
-    reserved_seats: int = Field(
-        0, ge=0, description="Seats filled by public organisations, not by voters."
+    seats: Seats = Field(0, description="Seats filled (0 for a presidency or referendum).")
+    district_seats: Seats = 0
+    list_seats: Seats = 0
+    reserved_seats: Seats = Field(
+        0, description="Seats filled by public organisations, not by voters."
     )
     method: str = "dhondt"
     threshold: Share = 0.0
     turnout_validity: Share = Field(0.0, description="Share of registered voters needed.")
     majority: Share = 0.5
-    list_candidates: int = Field(0, ge=0)
+    list_candidates: int = Field(0, ge=0, le=MAX_CANDIDATES)
     district_formula: Literal["plurality", "two_round"] = Field(
         "two_round",
         description=(
@@ -447,6 +513,7 @@ class ElectoralSystem(Sourced):
     max_candidates: int | None = Field(
         None,
         ge=1,
+        le=MAX_CANDIDATES,
         description=(
             "Candidates the registration filter lets through per district (or in a "
             "presidential race); the regime's endorsed candidate is registered first."
@@ -471,6 +538,7 @@ class ElectoralSystem(Sourced):
     district_magnitude: int = Field(
         1,
         ge=1,
+        le=MAX_SEATS,
         description="k: seats per district of a 'block' vote with list_districts 'national'.",
     )
     overhang: Literal["keep", "level", "deduct"] = Field(
@@ -480,6 +548,7 @@ class ElectoralSystem(Sourced):
     district_exemption: int | None = Field(
         None,
         ge=1,
+        le=MAX_SEATS,
         description=(
             "'mmp': a party that won at least this many districts is exempt from the "
             "list threshold (Germany: 3; New Zealand: 1); None: no exemption."
@@ -524,10 +593,10 @@ class ElectoralSystem(Sourced):
 class ScheduledElection(Sourced):
     """An election the scenario schedules (others are called by the mechanisms)."""
 
-    name: str
+    name: Name
     date: MonthField
     day: int | None = Field(None, ge=1, le=31)
-    body: str
+    body: Name
     system: ElectoralSystem
     districts: list[str] | None = Field(
         None,
@@ -577,7 +646,9 @@ class OpinionParameters(_Strict):
     enabled: bool = False
     confidence: float = Field(0.3, gt=0.0, description="d: largest distance that still talks.")
     convergence: float = Field(0.5, gt=0.0, le=0.5, description="μ: step toward the other.")
-    encounters_per_month: int = Field(1, ge=0, description="Rounds of random pairing a month.")
+    encounters_per_month: int = Field(
+        1, ge=0, le=100, description="Rounds of random pairing a month."
+    )
 
 
 class SocietyParameters(_Strict):
@@ -897,7 +968,7 @@ class PartyParameters(_Strict):
 class ElitesParameters(_Strict):
     """The elite pool (MODEL.md §2, §3), drawn from the electorate with traits of its own."""
 
-    size: int = Field(3000, ge=0, le=100_000, description="Elites in the pool.")
+    size: int = Field(3000, ge=0, le=MAX_ELITES, description="Elites in the pool.")
     ambition: Distribution = Field(
         Distribution(mean=0.5, sd=0.2), description="a: eagerness to lead, 0-1."
     )
@@ -937,7 +1008,9 @@ class PresidentParameters(Sourced):
     term_ends: MonthField | None = Field(
         None, description="When the presidential term ends (an election is then due)."
     )
-    term_months: int = Field(60, ge=1, description="Length of a term, for later elections.")
+    term_months: int = Field(
+        60, ge=1, le=1200, description="Length of a term, for later elections."
+    )
     election: ScheduledElection | None = Field(
         None, description="The presidential election held when a term ends (date ignored)."
     )
@@ -958,20 +1031,22 @@ class PresidentParameters(Sourced):
     campaign_trigger: str | None = Field(
         None, description="An institution that, once true, starts the campaign (an example)."
     )
-    campaign_patience: int = Field(
-        48, ge=0, description="Months of holdover after which the campaign starts regardless."
+    campaign_patience: Months = Field(
+        48, description="Months of holdover after which the campaign starts regardless."
     )
     pressure_ramp: Share = Field(0.3, description="Monthly rise of pressure while campaigning.")
     pressure_decay: Share = Field(0.5, description="Monthly fall of pressure otherwise.")
     decision_lead: int = Field(
-        18, ge=1, description="Months before the term ends that the president decides."
+        18, ge=1, le=1200, description="Months before the term ends that the president decides."
     )
     hold_risk: Share = Field(0.2, description="Largest risk of losing at which to hold on time.")
     early_gain: Share = Field(
         0.05, description="Fall of expected vote share by the due date that makes early worth it."
     )
     vote_share_sd: float = Field(0.1, gt=0.0, description="Uncertainty of the expected vote.")
-    extension_months: int = Field(48, ge=1, description="Term extension a referendum seeks.")
+    extension_months: int = Field(
+        48, ge=1, le=1200, description="Term extension a referendum seeks."
+    )
     exit_hazard: Share = Field(
         0.0005, description="Monthly chance the president leaves office for outside reasons."
     )
@@ -984,7 +1059,7 @@ class PresidentParameters(Sourced):
 class PatronageParameters(Sourced):
     """Posts to elites, biased toward the president's zhuz (selectorate logic)."""
 
-    posts: int = Field(300, ge=0, description="W: posts in the president's gift.")
+    posts: int = Field(300, ge=0, le=MAX_ELITES, description="W: posts in the president's gift.")
     turnover: Share = Field(0.03, description="Share of posts that change hands each month.")
     own_zhuz_bias: float = Field(
         1.5, ge=0.0, description="Log-odds bonus of an elite of the president's own zhuz."
@@ -1012,7 +1087,7 @@ class PatronageParameters(Sourced):
 class LegislatureLevel(Sourced):
     """Deputies and legitimacy of one level of bodies."""
 
-    seats: int = Field(ge=0, description="Deputies per body.")
+    seats: Seats = Field(description="Deputies per body.")
     legitimacy: Share = Field(description="L0: legitimacy when elected.")
     tolerance: Distribution = Field(description="τ_d: resign only while L_b is below this.")
     threshold: Distribution = Field(description="θ_d: peer share that tips the deputy.")
@@ -1037,13 +1112,18 @@ class LegislatureParameters(Sourced):
         0.5, description="w_b: weight of the dissolved share of the bodies below, as a signal."
     )
     rounds_per_month: int = Field(
-        4, ge=1, description="Rounds of resignation a month (about weekly), each then a vote."
+        4,
+        ge=1,
+        le=100,
+        description="Rounds of resignation a month (about weekly), each then a vote.",
     )
     quorum_loss: Share = Field(0.33, description="Resigned share at which a body is inquorate.")
     vote_trigger: Share = Field(
         0.08, description="Resigned share at which the body votes on dissolving itself."
     )
-    election_lag: int = Field(3, ge=1, description="Months from dissolution to the new election.")
+    election_lag: int = Field(
+        3, ge=1, le=1200, description="Months from dissolution to the new election."
+    )
     successor: ScheduledElection | None = Field(
         None, description="The election a dissolved national body calls (its date is ignored)."
     )
@@ -1094,12 +1174,12 @@ class StateParameters(Sourced):
 class Scenario(Sourced):
     """A polity, from census margins to its scheduled elections."""
 
-    name: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", description="Short slug, e.g. 'toy'.")
+    name: Slug = Field(description="Short slug, e.g. 'toy'.")
     title: str
     description: str = ""
     start: MonthField
     end: MonthField
-    default_voters: int = Field(200_000, ge=1)
+    default_voters: int = Field(200_000, ge=1, le=MAX_VOTERS)
     population: Population
     ideal_points: list[IdealPointGroup] = Field(min_length=1)
     regime: Regime
