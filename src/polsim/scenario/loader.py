@@ -105,7 +105,7 @@ def parse_yaml(content: bytes | str, origin: str = "<scenario>") -> Any:
             bad = content[error.start : error.start + 1]
             raise ScenarioError(f"{origin}: not UTF-8 text (byte {error.start}: {bad!r})") from None
     try:
-        _check_shape(content)
+        _check_shape(content, origin)
         loader = _BoundedLoader(content)
         try:
             return loader.get_single_data()
@@ -169,7 +169,7 @@ _BoundedLoader.add_constructor(
 )
 
 
-def _check_shape(text: str) -> None:
+def _check_shape(text: str, origin: str) -> None:
     """Refuse, before building anything, YAML nested too deep or aliased into a bomb.
 
     The parser (not the recursive composer) streams events; a stack of open collections
@@ -180,7 +180,7 @@ def _check_shape(text: str) -> None:
     for event in yaml.parse(text, Loader=_BaseLoader):
         if isinstance(event, yaml.CollectionStartEvent):
             if len(stack) > MAX_YAML_DEPTH:
-                raise _shape_error(event, f"nested deeper than {MAX_YAML_DEPTH} levels")
+                raise _shape_error(origin, event, f"nested deeper than {MAX_YAML_DEPTH} levels")
             stack.append([event.anchor, 1])
             continue
         if isinstance(event, yaml.CollectionEndEvent):
@@ -193,17 +193,20 @@ def _check_shape(text: str) -> None:
                 sizes[event.anchor] = 1
         elif isinstance(event, yaml.AliasEvent):
             if any(frame[0] == event.anchor for frame in stack):
-                raise _shape_error(event, f"the alias *{event.anchor} refers to itself")
+                raise _shape_error(origin, event, f"the alias *{event.anchor} refers to itself")
             size = sizes.get(event.anchor, 1)
         else:
             continue
         stack[-1][1] += size
         if stack[-1][1] > MAX_YAML_NODES:
-            raise _shape_error(event, f"aliases expand to more than {MAX_YAML_NODES:,} values")
+            raise _shape_error(
+                origin, event, f"aliases expand to more than {MAX_YAML_NODES:,} values"
+            )
 
 
-def _shape_error(event: yaml.Event, problem: str) -> yaml.YAMLError:
-    return yaml.error.MarkedYAMLError(None, None, problem, event.start_mark)
+def _shape_error(origin: str, event: yaml.Event, problem: str) -> ScenarioError:
+    mark = event.start_mark
+    return ScenarioError(f"{origin}: line {mark.line + 1}, column {mark.column + 1}: {problem}")
 
 
 def scenario_from_dict(data: Any, origin: str = "<scenario>") -> Scenario:
