@@ -3,6 +3,8 @@
 from polsim.scenario.loader import (
     builtin_scenarios,
     load_scenario,
+    parse_yaml,
+    read_scenario_bytes,
     read_yaml,
     scenario_from_dict,
     scenario_hash,
@@ -13,6 +15,8 @@ __all__ = [
     "Scenario",
     "builtin_scenarios",
     "load_scenario",
+    "parse_yaml",
+    "read_scenario_bytes",
     "read_yaml",
     "scenario_from_dict",
     "scenario_hash",
