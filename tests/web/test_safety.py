@@ -74,7 +74,7 @@ def test_upload_errors_are_one_line() -> None:
         (b"- a\n- b\n", "must be a mapping"),
         (b"name: x\n", "bad.yaml:"),
         (b"x" * 5000, "too large"),
-        (b"\xff\xfe\x00", "not a UTF-8 text file"),
+        (b"\xff\xfe\x00", "not UTF-8 text"),
     ]
     for content, needle in cases:
         with pytest.raises(PolsimError) as caught:
@@ -82,6 +82,31 @@ def test_upload_errors_are_one_line() -> None:
         assert needle in str(caught.value) and "\n" not in str(caught.value), caught.value
     with pytest.raises(ScenarioError):
         read_upload(b"name: x\n", "bad.yaml", LIMITS)
+
+
+@pytest.mark.parametrize(
+    ("content", "needle"),
+    [
+        (b"a: " + b"[" * 600 + b"]" * 600 + b"\n", "deep"),
+        (b"n: " + b"9" * 5000 + b"\n", "digits"),
+        (
+            b"a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+            + b"".join(
+                b"%c: &%c [*%c, *%c, *%c, *%c, *%c, *%c, *%c, *%c, *%c, *%c]\n"
+                % ((98 + i,) * 2 + (97 + i,) * 10)
+                for i in range(8)
+            ),
+            "alias",
+        ),
+    ],
+)
+def test_hostile_uploads_are_bounded(content: bytes, needle: str) -> None:
+    """Deep nesting, a 5,000-digit number and an alias bomb are refused in one line."""
+    limits = Limits(max_upload_bytes=1_000_000)
+    with pytest.raises(PolsimError) as caught:
+        read_upload(content, "hostile.yaml", limits)
+    message = str(caught.value)
+    assert "\n" not in message and needle in message.lower(), message
 
 
 @pytest.mark.parametrize(

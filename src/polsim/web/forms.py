@@ -1,9 +1,9 @@
 """Server-side validation of the dashboard's run form and scenario uploads.
 
 Nothing a browser sends is trusted: every field is checked here (types, ranges, caps),
-a scenario is either a built-in name from the fixed list or an uploaded YAML file parsed
-with ``yaml.safe_load`` and validated by the scenario schema, and every failure becomes
-one line the page shows. No field is ever used as a path.
+a scenario is either a built-in name from the fixed list or an uploaded YAML file read by
+the scenario loader's bounded parser (depth, aliases, digits, UTF-8) and validated by the
+scenario schema, and every failure becomes one line the page shows. No field is ever used as a path.
 """
 
 from __future__ import annotations
@@ -14,14 +14,18 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from polsim.api import parse_voter_count
 from polsim.engine.calendar import Month
 from polsim.errors import PolsimError, UserInputError
 from polsim.experiments.parameters import apply_overrides
-from polsim.scenario.loader import builtin_scenarios, load_scenario, scenario_from_dict
+from polsim.scenario.loader import (
+    builtin_scenarios,
+    load_scenario,
+    parse_yaml,
+    scenario_from_dict,
+)
 from polsim.scenario.schema import Scenario
 from polsim.web.jobs import JobSpec
 
@@ -99,17 +103,7 @@ def read_upload(content: bytes, filename: str, limits: Limits) -> Scenario:
             f"{name}: the file is too large ({len(content):,} bytes; at most "
             f"{limits.max_upload_bytes:,})"
         )
-    try:
-        text = content.decode("utf-8")
-    except UnicodeDecodeError:
-        raise UserInputError(f"{name}: not a UTF-8 text file") from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
-        raise UserInputError(f"{name}: malformed YAML: {where}{problem}") from None
+    data = parse_yaml(content, origin=name)  # bounded: depth, aliases, digits, UTF-8
     return scenario_from_dict(data, origin=name)
 
 
