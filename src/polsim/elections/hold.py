@@ -42,6 +42,7 @@ from polsim.elections.race import CalledElection, ElectionOutcome, RaceContext
 from polsim.elections.registry import race_family, registered_formulas
 from polsim.elections.tables import RESULT_COLUMNS, UNIT_COLUMNS, results_table, units_table
 from polsim.engine.calendar import Month
+from polsim.engine.mechanisms import register_mechanism
 from polsim.world.polity import World
 
 # Every module of polsim.elections.families registers its formulas when imported.
@@ -67,6 +68,7 @@ def __getattr__(name: str) -> Any:
     return getattr(tables, name)
 
 
+@register_mechanism("elections.hold", phase="elections", order=10)
 def hold_elections(world: World, rng: np.random.Generator, date: Month) -> ElectionOutcome:
     """Hold the scheduled and called elections that fall in ``date``."""
     due: list[CalledElection] = [

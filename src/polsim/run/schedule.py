@@ -22,6 +22,7 @@ so reordering or adding one never changes another's draws.
 from __future__ import annotations
 
 # Imported for their registration; the names themselves are not used here.
+import polsim.elections.hold
 import polsim.parties.adaptation
 import polsim.parties.cooptation
 import polsim.parties.death
@@ -41,13 +42,9 @@ import polsim.state.institutions
 import polsim.state.legislatures
 import polsim.state.patronage
 import polsim.state.president  # noqa: F401
-from polsim.elections.hold import hold_elections
-from polsim.engine.mechanisms import Mechanism, register_mechanism, registered_mechanisms
+from polsim.engine.mechanisms import Mechanism, registered_mechanisms
 
 __all__ = ["MONTHLY_MECHANISMS", "Mechanism"]
-
-# elections/ does not register itself yet (it is being split); its line stays here.
-register_mechanism("elections.hold", phase="elections", order=10)(hold_elections)
 
 #: Every monthly mechanism, in the order the step loop calls them.
 MONTHLY_MECHANISMS: tuple[Mechanism, ...] = registered_mechanisms()
