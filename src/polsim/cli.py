@@ -7,7 +7,10 @@ standard error naming the problem, and exit status 2; never a traceback.
 from __future__ import annotations
 
 import json
+import math
+import socket
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
@@ -25,6 +28,19 @@ except ImportError:  # pragma: no cover - older typer uses click itself
 from polsim.api import parse_voter_count, simulate
 from polsim.engine.threads import parse_threads, run_threads
 from polsim.errors import PolsimError, UserInputError
+from polsim.limits import (
+    MAX_GENERATIONS,
+    MAX_PARTICLES,
+    MAX_POINTS,
+    MAX_RUNS,
+    MAX_SEATS,
+    MAX_SEED,
+    MAX_THREADS,
+    MAX_VOTERS,
+    MAX_WORKERS,
+    is_host,
+    parse_dask_address,
+)
 from polsim.output.rundir import check_run_dir, default_run_dir
 from polsim.scenario.loader import builtin_scenarios, load_scenario
 from polsim.scenario.schema import Scenario
@@ -43,13 +59,88 @@ console = Console(stderr=True)
 out = Console()
 
 
+# --------------------------------------------------------------------------- bounds
+# Each option declares its bounds here once; click checks them before any work.
+
+
+def _check_voters(value: str | None) -> str | None:
+    if value is not None:
+        parse_voter_count(value)  # the cap, and the memory this machine has
+    return value
+
+
+def _check_dask(value: str | None) -> str | None:
+    parse_dask_address(value)
+    return value
+
+
+def _check_host(value: str) -> str:
+    if not is_host(value):
+        raise typer.BadParameter(f"expected an IP address or a host name; got {value!r}")
+    return value
+
+
+def _whole(low: int, high: int) -> Callable[[str], int]:
+    """A parser of a whole number in ``[low, high]``; the message names the value."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(str(text).strip()) if len(str(text)) <= 30 else None
+        except ValueError:
+            value = None
+        if value is None or not low <= value <= high:
+            shown = text if len(str(text)) <= 30 else f"{str(text)[:30]}…"
+            raise typer.BadParameter(
+                f"must be a whole number from {low:,} to {high:,}; got {shown!r}"
+            )
+        return value
+
+    return parse
+
+
+def _share(low_open: bool) -> Callable[[str], float]:
+    """A parser of a share in [0, 1) (or (0, 1) when ``low_open``), NaN refused."""
+    rule = "(0, 1)" if low_open else "[0, 1)"
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except (TypeError, ValueError):
+            value = math.nan
+        if not (0 < value < 1 if low_open else 0 <= value < 1):
+            raise typer.BadParameter(f"must be a number in {rule}; got {text!r}")
+        return value
+
+    return parse
+
+
+SeedOpt = Annotated[
+    int,
+    typer.Option(
+        parser=_whole(0, MAX_SEED), help="Master seed; run r uses SeedSequence(seed).spawn."
+    ),
+]
+VotersOpt = Annotated[
+    str | None,
+    typer.Option(
+        callback=_check_voters, help="Synthetic voters per run, e.g. 2000 (at most 100m)."
+    ),
+]
+
+
 @app.command("run")
 def run_command(
     scenario: Annotated[
         str, typer.Argument(help="A built-in scenario name or a YAML file.")
     ] = "kazakhstan-1990s",
-    seed: Annotated[int, typer.Option(help="The run's seed (a non-negative integer).")] = 0,
-    voters: Annotated[str | None, typer.Option(help="Synthetic voters, e.g. 200k or 10m.")] = None,
+    seed: Annotated[
+        int,
+        typer.Option(parser=_whole(0, MAX_SEED), help="The run's seed (a non-negative integer)."),
+    ] = 0,
+    voters: Annotated[
+        str | None,
+        typer.Option(callback=_check_voters, help="Synthetic voters, e.g. 200k or 10m."),
+    ] = None,
     until: Annotated[str | None, typer.Option(help="Last month to simulate, YYYY-MM.")] = None,
     out_dir: Annotated[
         Path | None,
@@ -60,15 +151,14 @@ def run_command(
     threads: Annotated[
         int | None,
         typer.Option(
+            parser=_whole(1, MAX_THREADS),
             help="Threads for the voter passes (default POLSIM_THREADS, else 2); "
-            "outputs are the same for any number."
+            "outputs are the same for any number.",
         ),
     ] = None,
 ) -> None:
     """Run a scenario and write its run folder."""
     model = load_scenario(scenario)
-    if seed < 0:
-        raise UserInputError(f"--seed must be a non-negative integer; got {seed}")
     n_threads = run_threads() if threads is None else parse_threads(threads, "--threads")
     n_voters = model.default_voters if voters is None else parse_voter_count(voters)
     folder = out_dir or default_run_dir(model.name, seed, datetime.now(UTC))
@@ -122,12 +212,15 @@ def schema_command() -> None:
 @app.command("seats")
 def seats_command(
     votes: Annotated[str, typer.Option(help='Votes by party, e.g. "A=1200,B=800,C=150".')],
-    seats: Annotated[int, typer.Option(help="Seats to fill.")],
+    seats: Annotated[int, typer.Option(parser=_whole(1, MAX_SEATS), help="Seats to fill.")],
     method: Annotated[
         str, typer.Option(help="dhondt, sainte-lague, modified-sainte-lague, hare or droop.")
     ] = "dhondt",
     threshold: Annotated[
-        float, typer.Option(help="Legal threshold as a share of the vote, e.g. 0.05.")
+        float,
+        typer.Option(
+            parser=_share(False), help="Legal threshold as a share of the vote, e.g. 0.05."
+        ),
     ] = 0.0,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
 ) -> None:
@@ -153,23 +246,36 @@ MetricOpt = Annotated[
     list[str] | None,
     typer.Option("--metric", help="Extra metric to store, e.g. mean:active_share."),
 ]
-SeedOpt = Annotated[int, typer.Option(help="Master seed; run r uses SeedSequence(seed).spawn.")]
-VotersOpt = Annotated[str | None, typer.Option(help="Synthetic voters per run, e.g. 2000.")]
 UntilOpt = Annotated[str | None, typer.Option(help="Last month to simulate, YYYY-MM.")]
 OutOpt = Annotated[
     Path | None, typer.Option("--out", help="Experiment folder (default experiments/<name>).")
 ]
 DaskOpt = Annotated[
-    str | None, typer.Option("--dask", help="'local' (a LocalCluster) or tcp://HOST:PORT.")
+    str | None,
+    typer.Option(
+        "--dask", callback=_check_dask, help="'local' (a LocalCluster) or tcp://HOST:PORT."
+    ),
 ]
-WorkersOpt = Annotated[int | None, typer.Option(help="Worker processes (default: all cores).")]
+WorkersOpt = Annotated[
+    int | None,
+    typer.Option(parser=_whole(1, MAX_WORKERS), help="Worker processes (default: all cores)."),
+]
+RunsOpt = Annotated[
+    int, typer.Option(parser=_whole(1, MAX_RUNS), help="Replications (one seed each).")
+]
+SamplesOpt = Annotated[
+    int | None,
+    typer.Option(
+        parser=_whole(1, MAX_POINTS), help="LHS points, Sobol' base N, or Morris trajectories."
+    ),
+]
 QuietOpt = Annotated[bool, typer.Option(help="No progress bar.")]
 
 
 @app.command("ensemble")
 def ensemble_command(
     scenario: ScenarioArg,
-    runs: Annotated[int, typer.Option(help="Replications (one seed each).")] = 10,
+    runs: RunsOpt = 10,
     seed: SeedOpt = 0,
     voters: VotersOpt = None,
     until: UntilOpt = None,
@@ -182,6 +288,7 @@ def ensemble_command(
     """Run a scenario many times (resumable: re-run the same command to continue)."""
     from polsim.experiments import ensemble
     from polsim.experiments.reporting import experiment_summary, run_progress
+    from polsim.experiments.runner import raise_if_failed
 
     with run_progress(console, f"ensemble {scenario}", quiet) as progress:
         result = ensemble(
@@ -198,6 +305,7 @@ def ensemble_command(
         )
     out.print(experiment_summary(result))
     out.print(f"Experiment folder: {result.path}")
+    raise_if_failed([result.summary])
 
 
 @app.command("sweep")
@@ -205,10 +313,8 @@ def sweep_command(
     scenario: ScenarioArg,
     param: ParamOpt = None,
     design: Annotated[str, typer.Option(help="factorial, lhs, sobol or morris.")] = "factorial",
-    samples: Annotated[
-        int | None, typer.Option(help="LHS points, Sobol' base N, or Morris trajectories.")
-    ] = None,
-    runs: Annotated[int, typer.Option(help="Replications per point.")] = 1,
+    samples: SamplesOpt = None,
+    runs: RunsOpt = 1,
     seed: SeedOpt = 0,
     voters: VotersOpt = None,
     until: UntilOpt = None,
@@ -221,6 +327,7 @@ def sweep_command(
     """Sweep parameters over a design (resumable: re-run the same command to continue)."""
     from polsim.experiments import sweep
     from polsim.experiments.reporting import experiment_summary, run_progress
+    from polsim.experiments.runner import raise_if_failed
 
     with run_progress(console, f"{design} sweep {scenario}", quiet) as progress:
         result = sweep(
@@ -240,6 +347,7 @@ def sweep_command(
         )
     out.print(experiment_summary(result))
     out.print(f"Experiment folder: {result.path}")
+    raise_if_failed([result.summary])
 
 
 @app.command("sensitivity")
@@ -250,10 +358,8 @@ def sensitivity_command(
     ],
     param: ParamOpt = None,
     method: Annotated[str, typer.Option(help="sobol or morris.")] = "sobol",
-    samples: Annotated[
-        int | None, typer.Option(help="Sobol' base N (a power of two) or Morris trajectories.")
-    ] = None,
-    runs: Annotated[int, typer.Option(help="Replications per point (averaged).")] = 1,
+    samples: SamplesOpt = None,
+    runs: RunsOpt = 1,
     seed: SeedOpt = 0,
     voters: VotersOpt = None,
     until: UntilOpt = None,
@@ -293,9 +399,18 @@ def calibrate_command(
     scenario: ScenarioArg,
     targets: Annotated[Path, typer.Option(help="YAML/JSON file: metric -> {value, sd}.")],
     param: ParamOpt = None,
-    particles: Annotated[int, typer.Option(help="ABC-SMC population size.")] = 100,
-    generations: Annotated[int, typer.Option(help="ABC-SMC generations after the prior.")] = 4,
-    quantile: Annotated[float, typer.Option(help="Tolerance quantile per generation.")] = 0.5,
+    particles: Annotated[
+        int, typer.Option(parser=_whole(2, MAX_PARTICLES), help="ABC-SMC population size.")
+    ] = 100,
+    generations: Annotated[
+        int,
+        typer.Option(
+            parser=_whole(0, MAX_GENERATIONS), help="ABC-SMC generations after the prior."
+        ),
+    ] = 4,
+    quantile: Annotated[
+        float, typer.Option(parser=_share(True), help="Tolerance quantile per generation.")
+    ] = 0.5,
     seed: SeedOpt = 0,
     voters: VotersOpt = None,
     until: UntilOpt = None,
@@ -340,7 +455,7 @@ def compare_command(
     a: Annotated[str, typer.Argument(help="Experiment folder (an ensemble) or a scenario.")],
     b: Annotated[str, typer.Argument(help="Experiment folder (an ensemble) or a scenario.")],
     metric: MetricOpt = None,
-    runs: Annotated[int, typer.Option(help="Replications when A and B are scenarios.")] = 10,
+    runs: RunsOpt = 10,
     seed: SeedOpt = 0,
     voters: VotersOpt = None,
     until: UntilOpt = None,
@@ -414,17 +529,45 @@ def serve_command(
     runs_dir: Annotated[
         Path, typer.Option("--runs-dir", help="Folder of run folders the dashboard owns.")
     ] = Path("runs"),
-    host: Annotated[str, typer.Option(help="Address to bind (loopback by default).")] = (
-        "127.0.0.1"
-    ),
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
-    max_voters: Annotated[int, typer.Option(help="Largest run a user may ask for.")] = 200_000,
+    host: Annotated[
+        str, typer.Option(callback=_check_host, help="Address to bind (loopback by default).")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(parser=_whole(1, 65535), help="Port to listen on.")] = 8000,
+    max_voters: Annotated[
+        int, typer.Option(parser=_whole(1, MAX_VOTERS), help="Largest run a user may ask for.")
+    ] = 200_000,
     workers: Annotated[int, typer.Option(help="Runs executed at once (processes).")] = 1,
 ) -> None:
     """Serve the dashboard: pick a scenario, run it, browse and compare runs."""
     from polsim.web import serve
 
-    serve(runs_dir, host=host, port=port, max_voters=max_voters, workers=workers)
+    _check_listen(host, port)
+    try:
+        serve(runs_dir, host=host, port=port, max_voters=max_voters, workers=workers)
+    except SystemExit as stop:  # the server could not start (it has logged why)
+        if stop.code not in (0, None):
+            raise UserInputError(
+                f"--host {host} --port {port}: the server could not start"
+            ) from None
+
+
+def _check_listen(host: str, port: int) -> None:
+    """Fail with one line, before the server starts, if it could not listen there."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
+    except (OSError, UnicodeError) as error:
+        raise UserInputError(f"--host {host!r}: cannot resolve it ({error})") from None
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server does
+        try:
+            probe.bind(address)
+        except OSError as error:
+            reason = error.strerror or str(error)
+            raise UserInputError(
+                f"--host {host} --port {port}: cannot listen there ({reason})"
+            ) from None
 
 
 @app.command("claims")
@@ -432,12 +575,18 @@ def claims_command(
     scenario: Annotated[str, typer.Argument(help="A built-in scenario or a YAML file.")] = (
         "kazakhstan-1990s"
     ),
-    runs: Annotated[int, typer.Option(help="Seeds per ensemble.")] = 10,
-    voters: Annotated[str, typer.Option(help="Synthetic voters per run.")] = "10k",
+    runs: Annotated[int, typer.Option(parser=_whole(2, MAX_RUNS), help="Seeds per ensemble.")] = 10,
+    voters: Annotated[
+        str, typer.Option(callback=_check_voters, help="Synthetic voters per run.")
+    ] = "10k",
     until: Annotated[str, typer.Option(help="Last month, YYYY-MM.")] = "1996-12",
     history: Annotated[str, typer.Option(help="pinned, free or both.")] = "both",
-    workers: Annotated[int | None, typer.Option(help="Worker processes.")] = None,
-    seed: Annotated[int, typer.Option(help="Master seed of the ensembles.")] = 0,
+    workers: Annotated[
+        int | None, typer.Option(parser=_whole(1, MAX_WORKERS), help="Worker processes.")
+    ] = None,
+    seed: Annotated[
+        int, typer.Option(parser=_whole(0, MAX_SEED), help="Master seed of the ensembles.")
+    ] = 0,
 ) -> None:
     """Measure the seed's ten claims and the in-sample facts on small ensembles."""
     import numpy as np
@@ -445,8 +594,6 @@ def claims_command(
     from polsim.experiments.claims import evaluate_claims, run_claim_ensembles
     from polsim.measures.seed_claims import RECORD_1994_SEATS, in_sample_facts
 
-    if runs < 2:
-        raise UserInputError(f"--runs must be at least 2 (paired tests need pairs); got {runs}")
     modes = {"both": ("pinned", "free"), "pinned": ("pinned",), "free": ("free",)}
     if history not in modes:
         raise UserInputError(f"--history must be pinned, free or both; got {history!r}")
@@ -521,20 +668,21 @@ def _print_summary(manifest: dict, series, events, path: Path) -> None:
         out.print(f"Report: {path / 'report.html'}")
 
 
+def _print_error(message: str) -> None:
+    """One line on stderr, however many lines the message had."""
+    line = " ".join(part.strip() for part in message.splitlines() if part.strip())
+    console.print(f"polsim: error: {line}", markup=False, highlight=False, soft_wrap=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the CLI, turning user mistakes into one line and status 2."""
     try:
         app(args=argv, standalone_mode=False)
     except PolsimError as error:
-        console.print(f"polsim: error: {error}", markup=False, highlight=False, soft_wrap=True)
+        _print_error(str(error))
         return 2
     except cli_errors.UsageError as error:
-        console.print(
-            f"polsim: error: {error.format_message()}",
-            markup=False,
-            highlight=False,
-            soft_wrap=True,
-        )
+        _print_error(error.format_message())
         return 2
     except typer.Abort:
         console.print("polsim: aborted", markup=False)
