@@ -599,6 +599,7 @@ def claims_command(
         raise UserInputError(f"--history must be pinned, free or both; got {history!r}")
     model = load_scenario(scenario)
     n_voters = parse_voter_count(voters)
+    _months_to_run(model, until)  # a bad --until fails here, not in every worker
     with _progress(False) as progress:
         total = runs * 3 * len(modes[history])
         task = progress.add_task("claims", total=total)
