@@ -6,14 +6,17 @@ standard error naming the problem, and exit status 2; never a traceback.
 
 from __future__ import annotations
 
+import inspect
 import json
 import math
 import socket
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -272,86 +275,122 @@ SamplesOpt = Annotated[
 QuietOpt = Annotated[bool, typer.Option(help="No progress bar.")]
 
 
-@app.command("ensemble")
-def ensemble_command(
-    scenario: ScenarioArg,
-    runs: RunsOpt = 10,
-    seed: SeedOpt = 0,
-    voters: VotersOpt = None,
-    until: UntilOpt = None,
-    metric: MetricOpt = None,
-    out_dir: OutOpt = None,
-    dask: DaskOpt = None,
-    workers: WorkersOpt = None,
-    quiet: QuietOpt = False,
-) -> None:
-    """Run a scenario many times (resumable: re-run the same command to continue)."""
-    from polsim.experiments import ensemble
-    from polsim.experiments.reporting import experiment_summary, run_progress
+@dataclass(frozen=True)
+class ExperimentFlags:
+    """The options every experiment command shares, declared once (see experiment_command)."""
+
+    seed: int
+    voters: str | None
+    until: str | None
+    out_dir: Path | None
+    dask: str | None
+    workers: int | None
+    quiet: bool
+
+    def run(self, description: str, experiment: Callable[..., Any]) -> Any:
+        """Call ``experiment`` with these options under a progress bar over its runs."""
+        from polsim.experiments.reporting import run_progress
+
+        with run_progress(console, description, self.quiet) as progress:
+            return experiment(
+                seed=self.seed,
+                voters=self.voters,
+                until=self.until,
+                out=self.out_dir,
+                dask=self.dask,
+                workers=self.workers,
+                on_progress=progress,
+            )
+
+
+_SHARED_OPTIONS = [
+    inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=kind, default=default)
+    for name, kind, default in (
+        ("seed", SeedOpt, 0),
+        ("voters", VotersOpt, None),
+        ("until", UntilOpt, None),
+        ("out_dir", OutOpt, None),
+        ("dask", DaskOpt, None),
+        ("workers", WorkersOpt, None),
+        ("quiet", QuietOpt, False),
+    )
+]
+
+
+def experiment_command(name: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Register an experiment command whose first parameter takes the shared options.
+
+    The command is written as ``command(flags: ExperimentFlags, <its own options>)``;
+    the registered function takes its own options followed by the shared ones.
+    """
+
+    def register(function: Callable[..., None]) -> Callable[..., None]:
+        own = list(inspect.signature(function, eval_str=True).parameters.values())[1:]
+        shared = [p.name for p in _SHARED_OPTIONS]
+
+        def command(**values: Any) -> None:
+            flags = ExperimentFlags(**{key: values.pop(key) for key in shared})
+            function(flags, **values)
+
+        command.__name__, command.__doc__ = function.__name__, function.__doc__
+        command.__signature__ = inspect.Signature([*own, *_SHARED_OPTIONS])  # type: ignore[attr-defined]
+        app.command(name)(command)
+        return function
+
+    return register
+
+
+def _print_experiment(result: Any) -> None:
+    from polsim.experiments.reporting import experiment_summary
     from polsim.experiments.runner import raise_if_failed
 
-    with run_progress(console, f"ensemble {scenario}", quiet) as progress:
-        result = ensemble(
-            scenario,
-            runs,
-            seed=seed,
-            voters=voters,
-            until=until,
-            metrics=metric or [],
-            out=out_dir,
-            dask=dask,
-            workers=workers,
-            on_progress=progress,
-        )
     out.print(experiment_summary(result))
     out.print(f"Experiment folder: {result.path}")
     raise_if_failed([result.summary])
 
 
-@app.command("sweep")
+@experiment_command("ensemble")
+def ensemble_command(
+    flags: ExperimentFlags,
+    scenario: ScenarioArg,
+    runs: RunsOpt = 10,
+    metric: MetricOpt = None,
+) -> None:
+    """Run a scenario many times (resumable: re-run the same command to continue)."""
+    from polsim.experiments import ensemble
+
+    experiment = partial(ensemble, scenario, runs, metrics=metric or [])
+    _print_experiment(flags.run(f"ensemble {scenario}", experiment))
+
+
+@experiment_command("sweep")
 def sweep_command(
+    flags: ExperimentFlags,
     scenario: ScenarioArg,
     param: ParamOpt = None,
     design: Annotated[str, typer.Option(help="factorial, lhs, sobol or morris.")] = "factorial",
     samples: SamplesOpt = None,
     runs: RunsOpt = 1,
-    seed: SeedOpt = 0,
-    voters: VotersOpt = None,
-    until: UntilOpt = None,
     metric: MetricOpt = None,
-    out_dir: OutOpt = None,
-    dask: DaskOpt = None,
-    workers: WorkersOpt = None,
-    quiet: QuietOpt = False,
 ) -> None:
     """Sweep parameters over a design (resumable: re-run the same command to continue)."""
     from polsim.experiments import sweep
-    from polsim.experiments.reporting import experiment_summary, run_progress
-    from polsim.experiments.runner import raise_if_failed
 
-    with run_progress(console, f"{design} sweep {scenario}", quiet) as progress:
-        result = sweep(
-            scenario,
-            param or [],
-            design=design,
-            samples=samples,
-            runs=runs,
-            seed=seed,
-            voters=voters,
-            until=until,
-            metrics=metric or [],
-            out=out_dir,
-            dask=dask,
-            workers=workers,
-            on_progress=progress,
-        )
-    out.print(experiment_summary(result))
-    out.print(f"Experiment folder: {result.path}")
-    raise_if_failed([result.summary])
+    experiment = partial(
+        sweep,
+        scenario,
+        param or [],
+        design=design,
+        samples=samples,
+        runs=runs,
+        metrics=metric or [],
+    )
+    _print_experiment(flags.run(f"{design} sweep {scenario}", experiment))
 
 
-@app.command("sensitivity")
+@experiment_command("sensitivity")
 def sensitivity_command(
+    flags: ExperimentFlags,
     scenario: ScenarioArg,
     output: Annotated[
         list[str], typer.Option("--output", help="Metric to analyse, e.g. mean:active_share.")
@@ -360,42 +399,24 @@ def sensitivity_command(
     method: Annotated[str, typer.Option(help="sobol or morris.")] = "sobol",
     samples: SamplesOpt = None,
     runs: RunsOpt = 1,
-    seed: SeedOpt = 0,
-    voters: VotersOpt = None,
-    until: UntilOpt = None,
-    out_dir: OutOpt = None,
-    dask: DaskOpt = None,
-    workers: WorkersOpt = None,
-    quiet: QuietOpt = False,
 ) -> None:
     """Sobol' or Morris sensitivity indices of metrics, with confidence intervals."""
-    from polsim.experiments.reporting import experiment_summary, run_progress, sensitivity_table
+    from polsim.experiments.reporting import experiment_summary, sensitivity_table
     from polsim.experiments.sensitivity import sensitivity
 
-    with run_progress(console, f"{method} sensitivity {scenario}", quiet) as progress:
-        result = sensitivity(
-            scenario,
-            param or [],
-            output,
-            method=method,
-            samples=samples,
-            runs=runs,
-            seed=seed,
-            voters=voters,
-            until=until,
-            out=out_dir,
-            dask=dask,
-            workers=workers,
-            on_progress=progress,
-        )
+    experiment = partial(
+        sensitivity, scenario, param or [], output, method=method, samples=samples, runs=runs
+    )
+    result = flags.run(f"{method} sensitivity {scenario}", experiment)
     out.print(sensitivity_table(result))
     if result.experiment is not None:
         out.print(experiment_summary(result.experiment))
         out.print(f"Experiment folder: {result.experiment.path} (sensitivity.json, .parquet)")
 
 
-@app.command("calibrate")
+@experiment_command("calibrate")
 def calibrate_command(
+    flags: ExperimentFlags,
     scenario: ScenarioArg,
     targets: Annotated[Path, typer.Option(help="YAML/JSON file: metric -> {value, sd}.")],
     param: ParamOpt = None,
@@ -411,34 +432,21 @@ def calibrate_command(
     quantile: Annotated[
         float, typer.Option(parser=_share(True), help="Tolerance quantile per generation.")
     ] = 0.5,
-    seed: SeedOpt = 0,
-    voters: VotersOpt = None,
-    until: UntilOpt = None,
-    out_dir: OutOpt = None,
-    dask: DaskOpt = None,
-    workers: WorkersOpt = None,
-    quiet: QuietOpt = False,
 ) -> None:
     """Fit parameters (uniform priors from --param) to targets by ABC-SMC."""
     from polsim.experiments.calibration import calibrate
-    from polsim.experiments.reporting import calibration_table, run_progress
+    from polsim.experiments.reporting import calibration_table
 
-    with run_progress(console, f"ABC-SMC {scenario}", quiet) as progress:
-        result = calibrate(
-            scenario,
-            param or [],
-            targets,
-            particles=particles,
-            generations=generations,
-            quantile=quantile,
-            seed=seed,
-            voters=voters,
-            until=until,
-            out=out_dir,
-            dask=dask,
-            workers=workers,
-            on_progress=progress,
-        )
+    experiment = partial(
+        calibrate,
+        scenario,
+        param or [],
+        targets,
+        particles=particles,
+        generations=generations,
+        quantile=quantile,
+    )
+    result = flags.run(f"ABC-SMC {scenario}", experiment)
     out.print(calibration_table(result))
     abc = result.abc
     early = " (stopped early: tolerance unreachable)" if abc.stopped_early else ""
@@ -450,38 +458,19 @@ def calibrate_command(
     out.print(f"Experiment folder: {result.path} (posterior.parquet, calibration.json)")
 
 
-@app.command("compare")
+@experiment_command("compare")
 def compare_command(
+    flags: ExperimentFlags,
     a: Annotated[str, typer.Argument(help="Experiment folder (an ensemble) or a scenario.")],
     b: Annotated[str, typer.Argument(help="Experiment folder (an ensemble) or a scenario.")],
     metric: MetricOpt = None,
     runs: RunsOpt = 10,
-    seed: SeedOpt = 0,
-    voters: VotersOpt = None,
-    until: UntilOpt = None,
-    out_dir: OutOpt = None,
-    dask: DaskOpt = None,
-    workers: WorkersOpt = None,
-    quiet: QuietOpt = False,
 ) -> None:
     """Difference B − A of each metric with a t confidence interval (paired when seeds match)."""
     from polsim.experiments.compare import compare
-    from polsim.experiments.reporting import comparison_table, run_progress
+    from polsim.experiments.reporting import comparison_table
 
-    with run_progress(console, f"compare {a} {b}", quiet) as progress:
-        result = compare(
-            a,
-            b,
-            metrics=metric or [],
-            runs=runs,
-            seed=seed,
-            voters=voters,
-            until=until,
-            out=out_dir,
-            dask=dask,
-            workers=workers,
-            on_progress=progress,
-        )
+    result = flags.run(f"compare {a} {b}", partial(compare, a, b, metrics=metric or [], runs=runs))
     out.print(comparison_table(result))
     kind = "paired t (same seeds)" if result.paired else "Welch t"
     out.print(f"{kind} intervals at {result.conf_level:.0%}; results in {result.path}")
