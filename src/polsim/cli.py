@@ -6,11 +6,17 @@ standard error naming the problem, and exit status 2; never a traceback.
 
 from __future__ import annotations
 
+import inspect
 import json
+import math
+import socket
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -25,6 +31,19 @@ except ImportError:  # pragma: no cover - older typer uses click itself
 from polsim.api import parse_voter_count, simulate
 from polsim.engine.threads import parse_threads, run_threads
 from polsim.errors import PolsimError, UserInputError
+from polsim.limits import (
+    MAX_GENERATIONS,
+    MAX_PARTICLES,
+    MAX_POINTS,
+    MAX_RUNS,
+    MAX_SEATS,
+    MAX_SEED,
+    MAX_THREADS,
+    MAX_VOTERS,
+    MAX_WORKERS,
+    is_host,
+    parse_dask_address,
+)
 from polsim.output.rundir import check_run_dir, default_run_dir
 from polsim.scenario.loader import builtin_scenarios, load_scenario
 from polsim.scenario.schema import Scenario
@@ -43,13 +62,88 @@ console = Console(stderr=True)
 out = Console()
 
 
+# --------------------------------------------------------------------------- bounds
+# Each option declares its bounds here once; click checks them before any work.
+
+
+def _check_voters(value: str | None) -> str | None:
+    if value is not None:
+        parse_voter_count(value)  # the cap, and the memory this machine has
+    return value
+
+
+def _check_dask(value: str | None) -> str | None:
+    parse_dask_address(value)
+    return value
+
+
+def _check_host(value: str) -> str:
+    if not is_host(value):
+        raise typer.BadParameter(f"expected an IP address or a host name; got {value!r}")
+    return value
+
+
+def _whole(low: int, high: int) -> Callable[[str], int]:
+    """A parser of a whole number in ``[low, high]``; the message names the value."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(str(text).strip()) if len(str(text)) <= 30 else None
+        except ValueError:
+            value = None
+        if value is None or not low <= value <= high:
+            shown = text if len(str(text)) <= 30 else f"{str(text)[:30]}…"
+            raise typer.BadParameter(
+                f"must be a whole number from {low:,} to {high:,}; got {shown!r}"
+            )
+        return value
+
+    return parse
+
+
+def _share(low_open: bool) -> Callable[[str], float]:
+    """A parser of a share in [0, 1) (or (0, 1) when ``low_open``), NaN refused."""
+    rule = "(0, 1)" if low_open else "[0, 1)"
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except (TypeError, ValueError):
+            value = math.nan
+        if not (0 < value < 1 if low_open else 0 <= value < 1):
+            raise typer.BadParameter(f"must be a number in {rule}; got {text!r}")
+        return value
+
+    return parse
+
+
+SeedOpt = Annotated[
+    int,
+    typer.Option(
+        parser=_whole(0, MAX_SEED), help="Master seed; run r uses SeedSequence(seed).spawn."
+    ),
+]
+VotersOpt = Annotated[
+    str | None,
+    typer.Option(
+        callback=_check_voters, help="Synthetic voters per run, e.g. 2000 (at most 100m)."
+    ),
+]
+
+
 @app.command("run")
 def run_command(
     scenario: Annotated[
         str, typer.Argument(help="A built-in scenario name or a YAML file.")
     ] = "kazakhstan-1990s",
-    seed: Annotated[int, typer.Option(help="The run's seed (a non-negative integer).")] = 0,
-    voters: Annotated[str | None, typer.Option(help="Synthetic voters, e.g. 200k or 10m.")] = None,
+    seed: Annotated[
+        int,
+        typer.Option(parser=_whole(0, MAX_SEED), help="The run's seed (a non-negative integer)."),
+    ] = 0,
+    voters: Annotated[
+        str | None,
+        typer.Option(callback=_check_voters, help="Synthetic voters, e.g. 200k or 10m."),
+    ] = None,
     until: Annotated[str | None, typer.Option(help="Last month to simulate, YYYY-MM.")] = None,
     out_dir: Annotated[
         Path | None,
@@ -60,15 +154,14 @@ def run_command(
     threads: Annotated[
         int | None,
         typer.Option(
+            parser=_whole(1, MAX_THREADS),
             help="Threads for the voter passes (default POLSIM_THREADS, else 2); "
-            "outputs are the same for any number."
+            "outputs are the same for any number.",
         ),
     ] = None,
 ) -> None:
     """Run a scenario and write its run folder."""
     model = load_scenario(scenario)
-    if seed < 0:
-        raise UserInputError(f"--seed must be a non-negative integer; got {seed}")
     n_threads = run_threads() if threads is None else parse_threads(threads, "--threads")
     n_voters = model.default_voters if voters is None else parse_voter_count(voters)
     folder = out_dir or default_run_dir(model.name, seed, datetime.now(UTC))
@@ -122,12 +215,15 @@ def schema_command() -> None:
 @app.command("seats")
 def seats_command(
     votes: Annotated[str, typer.Option(help='Votes by party, e.g. "A=1200,B=800,C=150".')],
-    seats: Annotated[int, typer.Option(help="Seats to fill.")],
+    seats: Annotated[int, typer.Option(parser=_whole(1, MAX_SEATS), help="Seats to fill.")],
     method: Annotated[
         str, typer.Option(help="dhondt, sainte-lague, modified-sainte-lague, hare or droop.")
     ] = "dhondt",
     threshold: Annotated[
-        float, typer.Option(help="Legal threshold as a share of the vote, e.g. 0.05.")
+        float,
+        typer.Option(
+            parser=_share(False), help="Legal threshold as a share of the vote, e.g. 0.05."
+        ),
     ] = 0.0,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
 ) -> None:
@@ -153,177 +249,204 @@ MetricOpt = Annotated[
     list[str] | None,
     typer.Option("--metric", help="Extra metric to store, e.g. mean:active_share."),
 ]
-SeedOpt = Annotated[int, typer.Option(help="Master seed; run r uses SeedSequence(seed).spawn.")]
-VotersOpt = Annotated[str | None, typer.Option(help="Synthetic voters per run, e.g. 2000.")]
 UntilOpt = Annotated[str | None, typer.Option(help="Last month to simulate, YYYY-MM.")]
 OutOpt = Annotated[
     Path | None, typer.Option("--out", help="Experiment folder (default experiments/<name>).")
 ]
 DaskOpt = Annotated[
-    str | None, typer.Option("--dask", help="'local' (a LocalCluster) or tcp://HOST:PORT.")
+    str | None,
+    typer.Option(
+        "--dask", callback=_check_dask, help="'local' (a LocalCluster) or tcp://HOST:PORT."
+    ),
 ]
-WorkersOpt = Annotated[int | None, typer.Option(help="Worker processes (default: all cores).")]
+WorkersOpt = Annotated[
+    int | None,
+    typer.Option(parser=_whole(1, MAX_WORKERS), help="Worker processes (default: all cores)."),
+]
+RunsOpt = Annotated[
+    int, typer.Option(parser=_whole(1, MAX_RUNS), help="Replications (one seed each).")
+]
+SamplesOpt = Annotated[
+    int | None,
+    typer.Option(
+        parser=_whole(1, MAX_POINTS), help="LHS points, Sobol' base N, or Morris trajectories."
+    ),
+]
 QuietOpt = Annotated[bool, typer.Option(help="No progress bar.")]
 
 
-@app.command("ensemble")
+@dataclass(frozen=True)
+class ExperimentFlags:
+    """The options every experiment command shares, declared once (see experiment_command)."""
+
+    seed: int
+    voters: str | None
+    until: str | None
+    out_dir: Path | None
+    dask: str | None
+    workers: int | None
+    quiet: bool
+
+    def run(self, description: str, experiment: Callable[..., Any]) -> Any:
+        """Call ``experiment`` with these options under a progress bar over its runs."""
+        from polsim.experiments.reporting import run_progress
+
+        with run_progress(console, description, self.quiet) as progress:
+            return experiment(
+                seed=self.seed,
+                voters=self.voters,
+                until=self.until,
+                out=self.out_dir,
+                dask=self.dask,
+                workers=self.workers,
+                on_progress=progress,
+            )
+
+
+_SHARED_OPTIONS = [
+    inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=kind, default=default)
+    for name, kind, default in (
+        ("seed", SeedOpt, 0),
+        ("voters", VotersOpt, None),
+        ("until", UntilOpt, None),
+        ("out_dir", OutOpt, None),
+        ("dask", DaskOpt, None),
+        ("workers", WorkersOpt, None),
+        ("quiet", QuietOpt, False),
+    )
+]
+
+
+def experiment_command(name: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Register an experiment command whose first parameter takes the shared options.
+
+    The command is written as ``command(flags: ExperimentFlags, <its own options>)``;
+    the registered function takes its own options followed by the shared ones.
+    """
+
+    def register(function: Callable[..., None]) -> Callable[..., None]:
+        own = list(inspect.signature(function, eval_str=True).parameters.values())[1:]
+        shared = [p.name for p in _SHARED_OPTIONS]
+
+        def command(**values: Any) -> None:
+            flags = ExperimentFlags(**{key: values.pop(key) for key in shared})
+            function(flags, **values)
+
+        command.__name__, command.__doc__ = function.__name__, function.__doc__
+        command.__signature__ = inspect.Signature([*own, *_SHARED_OPTIONS])  # type: ignore[attr-defined]
+        app.command(name)(command)
+        return function
+
+    return register
+
+
+def _print_experiment(result: Any) -> None:
+    from polsim.experiments.reporting import experiment_summary
+    from polsim.experiments.runner import raise_if_failed
+
+    out.print(experiment_summary(result))
+    out.print(f"Experiment folder: {result.path}")
+    raise_if_failed([result.summary])
+
+
+@experiment_command("ensemble")
 def ensemble_command(
+    flags: ExperimentFlags,
     scenario: ScenarioArg,
-    runs: Annotated[int, typer.Option(help="Replications (one seed each).")] = 10,
-    seed: SeedOpt = 0,
-    voters: VotersOpt = None,
-    until: UntilOpt = None,
+    runs: RunsOpt = 10,
     metric: MetricOpt = None,
-    out_dir: OutOpt = None,
-    dask: DaskOpt = None,
-    workers: WorkersOpt = None,
-    quiet: QuietOpt = False,
 ) -> None:
     """Run a scenario many times (resumable: re-run the same command to continue)."""
     from polsim.experiments import ensemble
-    from polsim.experiments.reporting import experiment_summary, run_progress
 
-    with run_progress(console, f"ensemble {scenario}", quiet) as progress:
-        result = ensemble(
-            scenario,
-            runs,
-            seed=seed,
-            voters=voters,
-            until=until,
-            metrics=metric or [],
-            out=out_dir,
-            dask=dask,
-            workers=workers,
-            on_progress=progress,
-        )
-    out.print(experiment_summary(result))
-    out.print(f"Experiment folder: {result.path}")
+    experiment = partial(ensemble, scenario, runs, metrics=metric or [])
+    _print_experiment(flags.run(f"ensemble {scenario}", experiment))
 
 
-@app.command("sweep")
+@experiment_command("sweep")
 def sweep_command(
+    flags: ExperimentFlags,
     scenario: ScenarioArg,
     param: ParamOpt = None,
     design: Annotated[str, typer.Option(help="factorial, lhs, sobol or morris.")] = "factorial",
-    samples: Annotated[
-        int | None, typer.Option(help="LHS points, Sobol' base N, or Morris trajectories.")
-    ] = None,
-    runs: Annotated[int, typer.Option(help="Replications per point.")] = 1,
-    seed: SeedOpt = 0,
-    voters: VotersOpt = None,
-    until: UntilOpt = None,
+    samples: SamplesOpt = None,
+    runs: RunsOpt = 1,
     metric: MetricOpt = None,
-    out_dir: OutOpt = None,
-    dask: DaskOpt = None,
-    workers: WorkersOpt = None,
-    quiet: QuietOpt = False,
 ) -> None:
     """Sweep parameters over a design (resumable: re-run the same command to continue)."""
     from polsim.experiments import sweep
-    from polsim.experiments.reporting import experiment_summary, run_progress
 
-    with run_progress(console, f"{design} sweep {scenario}", quiet) as progress:
-        result = sweep(
-            scenario,
-            param or [],
-            design=design,
-            samples=samples,
-            runs=runs,
-            seed=seed,
-            voters=voters,
-            until=until,
-            metrics=metric or [],
-            out=out_dir,
-            dask=dask,
-            workers=workers,
-            on_progress=progress,
-        )
-    out.print(experiment_summary(result))
-    out.print(f"Experiment folder: {result.path}")
+    experiment = partial(
+        sweep,
+        scenario,
+        param or [],
+        design=design,
+        samples=samples,
+        runs=runs,
+        metrics=metric or [],
+    )
+    _print_experiment(flags.run(f"{design} sweep {scenario}", experiment))
 
 
-@app.command("sensitivity")
+@experiment_command("sensitivity")
 def sensitivity_command(
+    flags: ExperimentFlags,
     scenario: ScenarioArg,
     output: Annotated[
         list[str], typer.Option("--output", help="Metric to analyse, e.g. mean:active_share.")
     ],
     param: ParamOpt = None,
     method: Annotated[str, typer.Option(help="sobol or morris.")] = "sobol",
-    samples: Annotated[
-        int | None, typer.Option(help="Sobol' base N (a power of two) or Morris trajectories.")
-    ] = None,
-    runs: Annotated[int, typer.Option(help="Replications per point (averaged).")] = 1,
-    seed: SeedOpt = 0,
-    voters: VotersOpt = None,
-    until: UntilOpt = None,
-    out_dir: OutOpt = None,
-    dask: DaskOpt = None,
-    workers: WorkersOpt = None,
-    quiet: QuietOpt = False,
+    samples: SamplesOpt = None,
+    runs: RunsOpt = 1,
 ) -> None:
     """Sobol' or Morris sensitivity indices of metrics, with confidence intervals."""
-    from polsim.experiments.reporting import experiment_summary, run_progress, sensitivity_table
+    from polsim.experiments.reporting import experiment_summary, sensitivity_table
     from polsim.experiments.sensitivity import sensitivity
 
-    with run_progress(console, f"{method} sensitivity {scenario}", quiet) as progress:
-        result = sensitivity(
-            scenario,
-            param or [],
-            output,
-            method=method,
-            samples=samples,
-            runs=runs,
-            seed=seed,
-            voters=voters,
-            until=until,
-            out=out_dir,
-            dask=dask,
-            workers=workers,
-            on_progress=progress,
-        )
+    experiment = partial(
+        sensitivity, scenario, param or [], output, method=method, samples=samples, runs=runs
+    )
+    result = flags.run(f"{method} sensitivity {scenario}", experiment)
     out.print(sensitivity_table(result))
     if result.experiment is not None:
         out.print(experiment_summary(result.experiment))
         out.print(f"Experiment folder: {result.experiment.path} (sensitivity.json, .parquet)")
 
 
-@app.command("calibrate")
+@experiment_command("calibrate")
 def calibrate_command(
+    flags: ExperimentFlags,
     scenario: ScenarioArg,
     targets: Annotated[Path, typer.Option(help="YAML/JSON file: metric -> {value, sd}.")],
     param: ParamOpt = None,
-    particles: Annotated[int, typer.Option(help="ABC-SMC population size.")] = 100,
-    generations: Annotated[int, typer.Option(help="ABC-SMC generations after the prior.")] = 4,
-    quantile: Annotated[float, typer.Option(help="Tolerance quantile per generation.")] = 0.5,
-    seed: SeedOpt = 0,
-    voters: VotersOpt = None,
-    until: UntilOpt = None,
-    out_dir: OutOpt = None,
-    dask: DaskOpt = None,
-    workers: WorkersOpt = None,
-    quiet: QuietOpt = False,
+    particles: Annotated[
+        int, typer.Option(parser=_whole(2, MAX_PARTICLES), help="ABC-SMC population size.")
+    ] = 100,
+    generations: Annotated[
+        int,
+        typer.Option(
+            parser=_whole(0, MAX_GENERATIONS), help="ABC-SMC generations after the prior."
+        ),
+    ] = 4,
+    quantile: Annotated[
+        float, typer.Option(parser=_share(True), help="Tolerance quantile per generation.")
+    ] = 0.5,
 ) -> None:
     """Fit parameters (uniform priors from --param) to targets by ABC-SMC."""
     from polsim.experiments.calibration import calibrate
-    from polsim.experiments.reporting import calibration_table, run_progress
+    from polsim.experiments.reporting import calibration_table
 
-    with run_progress(console, f"ABC-SMC {scenario}", quiet) as progress:
-        result = calibrate(
-            scenario,
-            param or [],
-            targets,
-            particles=particles,
-            generations=generations,
-            quantile=quantile,
-            seed=seed,
-            voters=voters,
-            until=until,
-            out=out_dir,
-            dask=dask,
-            workers=workers,
-            on_progress=progress,
-        )
+    experiment = partial(
+        calibrate,
+        scenario,
+        param or [],
+        targets,
+        particles=particles,
+        generations=generations,
+        quantile=quantile,
+    )
+    result = flags.run(f"ABC-SMC {scenario}", experiment)
     out.print(calibration_table(result))
     abc = result.abc
     early = " (stopped early: tolerance unreachable)" if abc.stopped_early else ""
@@ -335,38 +458,19 @@ def calibrate_command(
     out.print(f"Experiment folder: {result.path} (posterior.parquet, calibration.json)")
 
 
-@app.command("compare")
+@experiment_command("compare")
 def compare_command(
+    flags: ExperimentFlags,
     a: Annotated[str, typer.Argument(help="Experiment folder (an ensemble) or a scenario.")],
     b: Annotated[str, typer.Argument(help="Experiment folder (an ensemble) or a scenario.")],
     metric: MetricOpt = None,
-    runs: Annotated[int, typer.Option(help="Replications when A and B are scenarios.")] = 10,
-    seed: SeedOpt = 0,
-    voters: VotersOpt = None,
-    until: UntilOpt = None,
-    out_dir: OutOpt = None,
-    dask: DaskOpt = None,
-    workers: WorkersOpt = None,
-    quiet: QuietOpt = False,
+    runs: RunsOpt = 10,
 ) -> None:
     """Difference B − A of each metric with a t confidence interval (paired when seeds match)."""
     from polsim.experiments.compare import compare
-    from polsim.experiments.reporting import comparison_table, run_progress
+    from polsim.experiments.reporting import comparison_table
 
-    with run_progress(console, f"compare {a} {b}", quiet) as progress:
-        result = compare(
-            a,
-            b,
-            metrics=metric or [],
-            runs=runs,
-            seed=seed,
-            voters=voters,
-            until=until,
-            out=out_dir,
-            dask=dask,
-            workers=workers,
-            on_progress=progress,
-        )
+    result = flags.run(f"compare {a} {b}", partial(compare, a, b, metrics=metric or [], runs=runs))
     out.print(comparison_table(result))
     kind = "paired t (same seeds)" if result.paired else "Welch t"
     out.print(f"{kind} intervals at {result.conf_level:.0%}; results in {result.path}")
@@ -414,17 +518,45 @@ def serve_command(
     runs_dir: Annotated[
         Path, typer.Option("--runs-dir", help="Folder of run folders the dashboard owns.")
     ] = Path("runs"),
-    host: Annotated[str, typer.Option(help="Address to bind (loopback by default).")] = (
-        "127.0.0.1"
-    ),
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
-    max_voters: Annotated[int, typer.Option(help="Largest run a user may ask for.")] = 200_000,
+    host: Annotated[
+        str, typer.Option(callback=_check_host, help="Address to bind (loopback by default).")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(parser=_whole(1, 65535), help="Port to listen on.")] = 8000,
+    max_voters: Annotated[
+        int, typer.Option(parser=_whole(1, MAX_VOTERS), help="Largest run a user may ask for.")
+    ] = 200_000,
     workers: Annotated[int, typer.Option(help="Runs executed at once (processes).")] = 1,
 ) -> None:
     """Serve the dashboard: pick a scenario, run it, browse and compare runs."""
     from polsim.web import serve
 
-    serve(runs_dir, host=host, port=port, max_voters=max_voters, workers=workers)
+    _check_listen(host, port)
+    try:
+        serve(runs_dir, host=host, port=port, max_voters=max_voters, workers=workers)
+    except SystemExit as stop:  # the server could not start (it has logged why)
+        if stop.code not in (0, None):
+            raise UserInputError(
+                f"--host {host} --port {port}: the server could not start"
+            ) from None
+
+
+def _check_listen(host: str, port: int) -> None:
+    """Fail with one line, before the server starts, if it could not listen there."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
+    except (OSError, UnicodeError) as error:
+        raise UserInputError(f"--host {host!r}: cannot resolve it ({error})") from None
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server does
+        try:
+            probe.bind(address)
+        except OSError as error:
+            reason = error.strerror or str(error)
+            raise UserInputError(
+                f"--host {host} --port {port}: cannot listen there ({reason})"
+            ) from None
 
 
 @app.command("claims")
@@ -432,12 +564,18 @@ def claims_command(
     scenario: Annotated[str, typer.Argument(help="A built-in scenario or a YAML file.")] = (
         "kazakhstan-1990s"
     ),
-    runs: Annotated[int, typer.Option(help="Seeds per ensemble.")] = 10,
-    voters: Annotated[str, typer.Option(help="Synthetic voters per run.")] = "10k",
+    runs: Annotated[int, typer.Option(parser=_whole(2, MAX_RUNS), help="Seeds per ensemble.")] = 10,
+    voters: Annotated[
+        str, typer.Option(callback=_check_voters, help="Synthetic voters per run.")
+    ] = "10k",
     until: Annotated[str, typer.Option(help="Last month, YYYY-MM.")] = "1996-12",
     history: Annotated[str, typer.Option(help="pinned, free or both.")] = "both",
-    workers: Annotated[int | None, typer.Option(help="Worker processes.")] = None,
-    seed: Annotated[int, typer.Option(help="Master seed of the ensembles.")] = 0,
+    workers: Annotated[
+        int | None, typer.Option(parser=_whole(1, MAX_WORKERS), help="Worker processes.")
+    ] = None,
+    seed: Annotated[
+        int, typer.Option(parser=_whole(0, MAX_SEED), help="Master seed of the ensembles.")
+    ] = 0,
 ) -> None:
     """Measure the seed's ten claims and the in-sample facts on small ensembles."""
     import numpy as np
@@ -445,13 +583,12 @@ def claims_command(
     from polsim.experiments.claims import evaluate_claims, run_claim_ensembles
     from polsim.measures.seed_claims import RECORD_1994_SEATS, in_sample_facts
 
-    if runs < 2:
-        raise UserInputError(f"--runs must be at least 2 (paired tests need pairs); got {runs}")
     modes = {"both": ("pinned", "free"), "pinned": ("pinned",), "free": ("free",)}
     if history not in modes:
         raise UserInputError(f"--history must be pinned, free or both; got {history!r}")
     model = load_scenario(scenario)
     n_voters = parse_voter_count(voters)
+    _months_to_run(model, until)  # a bad --until fails here, not in every worker
     with _progress(False) as progress:
         total = runs * 3 * len(modes[history])
         task = progress.add_task("claims", total=total)
@@ -521,20 +658,21 @@ def _print_summary(manifest: dict, series, events, path: Path) -> None:
         out.print(f"Report: {path / 'report.html'}")
 
 
+def _print_error(message: str) -> None:
+    """One line on stderr, however many lines the message had."""
+    line = " ".join(part.strip() for part in message.splitlines() if part.strip())
+    console.print(f"polsim: error: {line}", markup=False, highlight=False, soft_wrap=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the CLI, turning user mistakes into one line and status 2."""
     try:
         app(args=argv, standalone_mode=False)
     except PolsimError as error:
-        console.print(f"polsim: error: {error}", markup=False, highlight=False, soft_wrap=True)
+        _print_error(str(error))
         return 2
     except cli_errors.UsageError as error:
-        console.print(
-            f"polsim: error: {error.format_message()}",
-            markup=False,
-            highlight=False,
-            soft_wrap=True,
-        )
+        _print_error(error.format_message())
         return 2
     except typer.Abort:
         console.print("polsim: aborted", markup=False)

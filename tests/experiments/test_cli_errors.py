@@ -42,7 +42,15 @@ def stored(tmp_path_factory):
             ["different design", "regime.repression=0:0.4:2"],
         ),
         (
-            ["sensitivity", "toy-polity", *PARAM, "--output", "median:active_share"],
+            [
+                "sensitivity",
+                "toy-polity",
+                *PARAM,
+                "--param",
+                "regime.ethnic_penalty.Minority=0:0.4",
+                "--output",
+                "median:active_share",
+            ],
             ["unknown metric"],
         ),
         (["ensemble", "toy-polity", "--runs", "0"], ["--runs"]),

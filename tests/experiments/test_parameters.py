@@ -26,7 +26,8 @@ def test_parse_range_with_levels():
         ("regime.repression=a:1", "must be numbers"),
         ("regime.repression=0.5:0.5", "must be less than HI"),
         ("regime.repression=0.9:0.1", "must be less than HI"),
-        ("regime.repression=0:1:1", "at least 2"),
+        ("regime.repression=0:1:1", "from 2 to"),
+            ("regime.repression=0:1:1001", "from 2 to 1,000"),
         ("regime.repression=0:1:x", "whole number"),
     ],
 )

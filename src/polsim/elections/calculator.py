@@ -23,6 +23,7 @@ from polsim.elections.allocation import (
     passes_threshold,
 )
 from polsim.errors import UserInputError
+from polsim.limits import MAX_PARTIES, MAX_SEATS, MAX_VOTES
 from polsim.measures.party_system import effective_number_of_parties, gallagher
 
 __all__ = [
@@ -177,7 +178,10 @@ def parse_votes(votes_text: str) -> dict[str, float]:
     if not isinstance(votes_text, str) or not votes_text.strip():
         raise UserInputError("no votes given; expected NAME=NUMBER[,NAME=NUMBER...]")
     votes: dict[str, float] = {}
-    for entry in votes_text.split(","):
+    entries = votes_text.split(",")
+    if len(entries) > MAX_PARTIES:
+        raise UserInputError(f"--votes: at most {MAX_PARTIES} parties; got {len(entries)}")
+    for entry in entries:
         name, equals, number = (part.strip() for part in entry.partition("="))
         if not entry.strip():
             raise UserInputError(
@@ -234,6 +238,8 @@ def seat_table(
     canonical = canonical_method(method)
     if isinstance(seats, int) and not isinstance(seats, bool) and seats == 0:
         raise UserInputError("seats must be at least 1; got 0")
+    if isinstance(seats, int) and seats > MAX_SEATS:
+        raise UserInputError(f"--seats must be at most {MAX_SEATS:,}; got {seats}")
     allocation = allocate_seats(votes, seats, canonical, threshold)
     taking_part = passes_threshold(votes, threshold)
     total_votes = math.fsum(float(v) for v in votes.values())
@@ -312,7 +318,14 @@ def render_seat_calculation(
 
 
 def _parse_number(text: str, name: str) -> float:
-    """One vote count: an int if written as one, else a finite non-negative float."""
+    """One vote count: an int if written as one, else a finite non-negative float.
+
+    Decimals are allowed (weighted or transferred votes), up to :data:`MAX_VOTES`.
+    """
+    if len(text) > 40:  # no exact arithmetic on hundreds of digits
+        raise UserInputError(
+            f"votes for {name!r} must be at most {MAX_VOTES:,}; got a {len(text)}-character number"
+        )
     try:
         value: float = int(text)
     except ValueError:
@@ -324,6 +337,8 @@ def _parse_number(text: str, name: str) -> float:
         raise UserInputError(f"votes must be finite; got {text} for {name!r}")
     if value < 0:
         raise UserInputError(f"votes must be non-negative; got {text} for {name!r}")
+    if value > MAX_VOTES:
+        raise UserInputError(f"votes for {name!r} must be at most {MAX_VOTES:,}; got {text}")
     return value
 
 

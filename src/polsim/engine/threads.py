@@ -43,8 +43,10 @@ from typing import Any
 import numpy as np
 
 from polsim.errors import UserInputError
+from polsim.limits import MAX_THREADS
 
 __all__ = [
+    "MAX_THREADS",
     "THREADED_MIN_VOTERS",
     "THREADS_VARIABLE",
     "even_cuts",
@@ -77,8 +79,10 @@ def parse_threads(value: object, origin: str) -> int:
         count = int(str(value).strip())
     except ValueError:
         count = 0
-    if count < 1:
-        raise UserInputError(f"{origin} must be a positive whole number of threads; got {value!r}")
+    if not 1 <= count <= MAX_THREADS:
+        raise UserInputError(
+            f"{origin} must be a whole number of threads from 1 to {MAX_THREADS}; got {value!r}"
+        )
     return count
 
 

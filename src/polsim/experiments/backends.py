@@ -10,6 +10,10 @@ runs and handles each as it completes, whatever executes them:
 - ``dask local``: a :class:`distributed.LocalCluster` of ``workers`` single-threaded
   processes.
 - ``dask tcp://HOST:PORT``: a running scheduler (e.g. on SLURM, see docs/cluster.md).
+
+Local workers end when the coordinator dies, even by SIGKILL
+(:func:`polsim.workers.exit_with_parent`; Dask's own worker processes watch their
+nanny the same way).
 """
 
 from __future__ import annotations
@@ -17,13 +21,26 @@ from __future__ import annotations
 import concurrent.futures as cf
 import multiprocessing
 import os
+import socket
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from polsim.errors import UserInputError
+from polsim.limits import MAX_WORKERS, parse_dask_address
+from polsim.voter_count import check_run_memory
+from polsim.workers import exit_with_parent
 
-__all__ = ["Backend", "open_backend"]
+__all__ = [
+    "Backend",
+    "check_local_memory",
+    "check_workers",
+    "open_backend",
+    "parse_dask_address",
+]
+
+#: Seconds to wait for a Dask scheduler before giving up with one line.
+CONNECT_SECONDS = 10
 
 
 class Backend:
@@ -69,11 +86,20 @@ class Backend:
         return 1 if self._executor is None else 2 * self.workers
 
 
-def _check_workers(workers: int | None) -> int:
+def check_workers(workers: int | None) -> int:
+    """The number of local workers: ``workers`` checked, or every core by default."""
     count = workers if workers is not None else (os.cpu_count() or 1)
-    if count < 1:
-        raise UserInputError(f"--workers must be at least 1; got {count}")
+    if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= MAX_WORKERS:
+        raise UserInputError(
+            f"--workers must be a whole number from 1 to {MAX_WORKERS}; got {count}"
+        )
     return count
+
+
+def check_local_memory(voters: int, dask: str | None, workers: int | None, runs: int) -> None:
+    """Refuse, before any run, runs at once on this machine that would not fit its memory."""
+    if parse_dask_address(dask) is None:  # local processes, or a local Dask cluster
+        check_run_memory(voters, max(1, min(check_workers(workers), runs)))
 
 
 @contextmanager
@@ -89,18 +115,24 @@ def open_backend(dask: str | None = None, workers: int | None = None) -> Iterato
         Worker processes (default: every core); with a scheduler address it is ignored
         (the cluster has its own).
     """
-    count = _check_workers(workers)
+    address = parse_dask_address(dask)
+    count = check_workers(workers)
     if dask is None:
         if count == 1:
             yield Backend("serial (1 process)", 1, None, dask=False)
             return
         context = multiprocessing.get_context("spawn")
-        with cf.ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
+        with cf.ProcessPoolExecutor(
+            max_workers=count,
+            mp_context=context,
+            initializer=exit_with_parent,
+            initargs=(os.getpid(),),
+        ) as pool:
             yield Backend(f"local processes ({count} workers)", count, pool, dask=False)
         return
-    from distributed import Client, LocalCluster
-
     if dask == "local":
+        from distributed import Client, LocalCluster
+
         with (
             LocalCluster(
                 n_workers=count,
@@ -113,14 +145,22 @@ def open_backend(dask: str | None = None, workers: int | None = None) -> Iterato
         ):
             yield Backend(f"Dask LocalCluster ({count} workers)", count, client, dask=True)
         return
-    if not dask.startswith(("tcp://", "tls://", "inproc://", "ucx://")):
-        raise UserInputError(f"--dask {dask!r}: expected 'local' or an address tcp://HOST:PORT")
-    try:
-        client = Client(dask, timeout="10s")
-    except (OSError, TimeoutError) as error:
-        raise UserInputError(f"--dask {dask}: cannot reach the scheduler ({error})") from None
+    assert address is not None
+    client = _connect(dask, *address)
     try:
         cluster_workers = max(1, len(client.scheduler_info().get("workers", {})))
         yield Backend(f"Dask at {dask} ({cluster_workers} workers)", cluster_workers, client, True)
     finally:
         client.close()
+
+
+def _connect(dask: str, host: str, port: int) -> Any:
+    """A Dask client of the scheduler at ``dask``, or one line saying why not."""
+    from distributed import Client
+
+    try:  # fails at once when nothing listens there, rather than after the timeout
+        socket.create_connection((host, port), timeout=CONNECT_SECONDS).close()
+        return Client(dask, timeout=f"{CONNECT_SECONDS}s")
+    except (OSError, TimeoutError, ValueError) as error:
+        reason = " ".join(str(error).split()) or type(error).__name__
+        raise UserInputError(f"--dask {dask}: cannot reach the scheduler ({reason})") from None

@@ -49,11 +49,23 @@ import pyarrow.parquet as pq
 import yaml
 
 from polsim.errors import UserInputError
-from polsim.experiments.backends import open_backend
-from polsim.experiments.core import ProgressCallback, _design_identity, _folder, prepare
+from polsim.experiments.backends import check_local_memory, open_backend
+from polsim.experiments.core import (
+    ProgressCallback,
+    _design_identity,
+    _folder,
+    check_arguments,
+    prepare,
+)
 from polsim.experiments.parameters import Parameter
-from polsim.experiments.runner import ExecutionSummary, backfill_metrics, execute
+from polsim.experiments.runner import (
+    ExecutionSummary,
+    backfill_metrics,
+    execute,
+    raise_if_failed,
+)
 from polsim.experiments.store import Catalog, RunSpec, write_json_atomic
+from polsim.limits import MAX_GENERATIONS, MAX_PARTICLES
 from polsim.scenario.schema import Scenario
 
 __all__ = [
@@ -369,11 +381,15 @@ def calibrate(
         target_list = list(targets)
     if not params:
         raise UserInputError("--param: give at least one parameter to fit, as NAME=LO:HI")
-    for flag, value, least in (("--particles", particles, 2), ("--generations", generations, 0)):
-        if value < least:
-            raise UserInputError(f"{flag} must be at least {least}; got {value}")
-    if not 0.0 < quantile < 1.0:
+    for flag, value, least, most in (
+        ("--particles", particles, 2, MAX_PARTICLES),
+        ("--generations", generations, 0, MAX_GENERATIONS),
+    ):
+        if not least <= value <= most:
+            raise UserInputError(f"{flag} must be from {least} to {most:,}; got {value}")
+    if not 0.0 < quantile < 1.0:  # NaN fails too
         raise UserInputError(f"--quantile must be in (0, 1); got {quantile}")
+    check_arguments(seed, 1, dask, workers)
     metrics = [t.metric for t in target_list]
     setup = prepare(scenario, params, metrics, voters, until, metric_flag="--targets metric")
     identity = _design_identity(
@@ -394,6 +410,7 @@ def calibrate(
     budget = particles * (1 + generations * 2)  # a guess for the progress bar only
     progress_base = [0]
 
+    check_local_memory(setup.voters, dask, workers, particles)
     with open_backend(dask, workers) as backend:
         folder.create("calibration", identity, setup.scenario_json)
         folder.clean_staging()
@@ -438,6 +455,7 @@ def calibrate(
                 )
                 progress_base[0] += len(specs)
                 executions.append(summary)
+                raise_if_failed([summary])  # a failed run would bias the posterior
                 ids = [s.run_id for s in specs]
                 backfill_metrics(folder, catalog, metrics)
                 table = catalog.metric_table(metrics, ids).to_pandas().set_index("run_id")

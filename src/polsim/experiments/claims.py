@@ -17,7 +17,11 @@ from multiprocessing import get_context
 import numpy as np
 
 from polsim.engine.calendar import Month
+from polsim.errors import PolsimError
+from polsim.experiments.backends import check_local_memory, check_workers
+from polsim.experiments.core import check_seed
 from polsim.experiments.metrics import register_metric
+from polsim.experiments.runner import RunsFailedError
 from polsim.measures.seed_claims import (
     CLAIMS,
     ClaimResult,
@@ -29,6 +33,7 @@ from polsim.measures.seed_claims import (
 )
 from polsim.scenario.loader import load_scenario
 from polsim.scenario.schema import Scenario
+from polsim.workers import exit_with_parent
 
 __all__ = [
     "FACT_METRICS",
@@ -63,11 +68,17 @@ def _variant(scenario: Scenario, history: str, variant: str) -> Scenario:
     return scenario.model_copy(update={"history": history, "counterfactuals": counterfactuals})
 
 
-def _one_run(args: tuple[Scenario, int, int, str]) -> RunTables:
+def _one_run(args: tuple[Scenario, int, int, str]) -> RunTables | str:
+    """One run's tables, or the one-line reason it failed (so the others carry on)."""
     from polsim.api import simulate
 
     scenario, seed, voters, until = args
-    return RunTables.of(simulate(scenario, seed=seed, voters=voters, until=until))
+    try:
+        return RunTables.of(simulate(scenario, seed=seed, voters=voters, until=until))
+    except PolsimError as error:
+        return " ".join(str(error).split())
+    except Exception as error:
+        return " ".join(f"{type(error).__name__}: {error}".split())[:500]
 
 
 def run_claim_ensembles(
@@ -81,22 +92,39 @@ def run_claim_ensembles(
     on_run: Callable[[], None] | None = None,
 ) -> list[ClaimEnsembles]:
     """Run base, no-co-optation and no-guarantor ensembles for each history mode."""
+    check_workers(workers)  # before any work (the default is every core, then capped)
     model = load_scenario(scenario)
-    seeds = [int(s.generate_state(1)[0]) for s in np.random.SeedSequence(seed).spawn(runs)]
+    seeds = [
+        int(s.generate_state(1)[0]) for s in np.random.SeedSequence(check_seed(seed)).spawn(runs)
+    ]
     jobs = []
     for history in histories:
         for variant in ("base", "no-cooptation", "no-guarantor"):
             case = _variant(model, history, variant)
             jobs += [(history, variant, (case, s, voters, until)) for s in seeds]
-    workers = workers or min(len(jobs), os.cpu_count() or 1)
+    workers = min(workers or os.cpu_count() or 1, len(jobs))
+    check_local_memory(voters, None, workers, len(jobs))
     results: dict[tuple[str, str], list[RunTables]] = {}
-    with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
+    failures: list[str] = []
+    with ProcessPoolExecutor(
+        workers,
+        mp_context=get_context("spawn"),
+        initializer=exit_with_parent,
+        initargs=(os.getpid(),),
+    ) as pool:
         for (history, variant, _), tables in zip(
             jobs, pool.map(_one_run, [job for _, _, job in jobs]), strict=True
         ):
-            results.setdefault((history, variant), []).append(tables)
+            if isinstance(tables, str):
+                failures.append(f"{history} {variant}: {tables}")
+            else:
+                results.setdefault((history, variant), []).append(tables)
             if on_run is not None:
                 on_run()
+    if failures:
+        raise RunsFailedError(
+            f"{len(failures)} of {len(jobs)} runs failed; the first: {failures[0]}"
+        )
     return [
         ClaimEnsembles(
             history,

@@ -25,9 +25,9 @@ import pyarrow.parquet as pq
 from scipy import stats
 
 from polsim.errors import UserInputError
-from polsim.experiments.core import ProgressCallback, ensemble
+from polsim.experiments.core import ProgressCallback, check_arguments, ensemble
 from polsim.experiments.metrics import StoredRun, check_metrics
-from polsim.experiments.runner import backfill_metrics
+from polsim.experiments.runner import backfill_metrics, raise_if_failed
 from polsim.experiments.store import (
     Catalog,
     ExperimentFolder,
@@ -153,6 +153,7 @@ def compare(
     """
     if not 0 < conf_level < 1:
         raise UserInputError(f"--conf-level must be in (0, 1); got {conf_level}")
+    check_arguments(seed, runs, dask, workers)
     label_a, label_b = (
         Path(str(a)).name.removesuffix(".yaml"),
         Path(str(b)).name.removesuffix(".yaml"),
@@ -177,6 +178,7 @@ def compare(
                 workers=workers,
                 on_progress=on_progress,
             )
+            raise_if_failed([result.summary])  # a difference of what ran would mislead
             folders.append(result.path)
     table_a, wanted_a = _ensemble_table(folders[0], metrics)
     table_b, wanted_b = _ensemble_table(folders[1], metrics)

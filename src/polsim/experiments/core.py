@@ -23,18 +23,27 @@ import pyarrow.parquet as pq
 
 from polsim.api import parse_voter_count, simulate
 from polsim.errors import UserInputError
-from polsim.experiments.backends import open_backend
-from polsim.experiments.designs import check_design, design_points
+from polsim.experiments.backends import (
+    check_local_memory,
+    check_workers,
+    open_backend,
+    parse_dask_address,
+)
+from polsim.experiments.designs import check_design, design_points, design_size
 from polsim.experiments.metrics import check_metrics
 from polsim.experiments.parameters import Parameter, check_parameters, parse_param
 from polsim.experiments.runner import ExecutionSummary, backfill_metrics, execute
 from polsim.experiments.store import Catalog, ExperimentFolder, RunSpec
+from polsim.limits import MAX_RUNS, MAX_SEED
 from polsim.scenario.loader import load_scenario, scenario_hash
 from polsim.scenario.schema import Scenario
 
 __all__ = [
     "ExperimentResult",
     "Setup",
+    "check_arguments",
+    "check_runs",
+    "check_seed",
     "ensemble",
     "prepare",
     "replication_seeds",
@@ -43,6 +52,26 @@ __all__ = [
 ]
 
 ProgressCallback = Callable[[int, int], None]
+
+
+def check_seed(seed: Any) -> int:
+    """A master seed: a whole number in ``[0, 2**63)``."""
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer):
+        raise UserInputError(f"--seed must be a whole number from 0 to 2**63-1; got {seed!r}")
+    if not 0 <= seed <= MAX_SEED:
+        raise UserInputError(f"--seed must be a whole number from 0 to 2**63-1; got {seed}")
+    return int(seed)
+
+
+def check_runs(runs: int, points: int = 1) -> None:
+    """Refuse fewer than one replication, or more than :data:`MAX_RUNS` runs in all."""
+    if isinstance(runs, bool) or not isinstance(runs, int | np.integer) or runs < 1:
+        raise UserInputError(f"--runs must be at least 1; got {runs}")
+    if runs * points > MAX_RUNS:
+        raise UserInputError(
+            f"--runs {runs} × {points:,} design points = {runs * points:,} runs; "
+            f"at most {MAX_RUNS:,} runs in one experiment"
+        )
 
 
 @dataclass
@@ -75,11 +104,18 @@ class Setup:
 
 def replication_seeds(seed: int, runs: int) -> list[np.random.SeedSequence]:
     """One SeedSequence child per replication: ``SeedSequence(seed).spawn(runs)``."""
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
-        raise UserInputError(f"--seed must be a non-negative integer; got {seed!r}")
-    if runs < 1:
-        raise UserInputError(f"--runs must be at least 1; got {runs}")
-    return np.random.SeedSequence(int(seed)).spawn(runs)
+    check_runs(runs)
+    return np.random.SeedSequence(check_seed(seed)).spawn(runs)
+
+
+def check_arguments(
+    seed: Any, runs: int, dask: str | None, workers: int | None, points: int = 1
+) -> None:
+    """Check the arguments every experiment shares, before any work."""
+    check_seed(seed)
+    check_runs(runs, points)
+    parse_dask_address(dask)
+    check_workers(workers)
 
 
 def prepare(
@@ -161,9 +197,11 @@ def run_points(
     on_progress: ProgressCallback | None,
 ) -> ExperimentResult:
     """Run every point × replication into ``folder`` (resuming), then export results."""
+    check_runs(runs, len(points))
     seeds = replication_seeds(seed, runs)
     folder.check(design)
     specs = _point_specs(setup, points, seeds)
+    check_local_memory(setup.voters, dask, workers, len(specs))
     with open_backend(dask, workers) as backend:
         folder.create(kind, design, setup.scenario_json)
         folder.clean_staging()
@@ -226,6 +264,7 @@ def ensemble(
     on_progress
         Called with (completed, total).
     """
+    check_arguments(seed, runs, dask, workers)
     setup = prepare(scenario, (), metrics, voters, until)
     design = _design_identity(setup, seed, runs, design="ensemble")
     folder = _folder(out, name, f"{setup.scenario.name}-ensemble")
@@ -282,7 +321,10 @@ def sweep(
     morris_levels
         Grid levels of the Morris design.
     """
-    setup = prepare(scenario, params, metrics, voters, until)
+    parsed = [p if isinstance(p, Parameter) else parse_param(p) for p in params]
+    check_design(design, parsed, samples)
+    check_arguments(seed, runs, dask, workers, design_size(design, parsed, samples))
+    setup = prepare(scenario, parsed, metrics, voters, until)
     check_design(design, setup.parameters, samples)
     identity = _design_identity(
         setup, seed, runs, design=design, samples=samples, morris_levels=morris_levels

@@ -31,6 +31,7 @@ their Monte Carlo estimates. *Math. Comput. Simul.* 55(1-3), 271-280.
 from __future__ import annotations
 
 import itertools
+import math
 import warnings
 from typing import Any
 
@@ -39,13 +40,33 @@ from scipy.stats import qmc
 
 from polsim.errors import UserInputError
 from polsim.experiments.parameters import Parameter
+from polsim.limits import MAX_POINTS
 
-__all__ = ["DEFAULT_LEVELS", "DESIGNS", "check_design", "design_points", "salib_problem"]
+__all__ = [
+    "DEFAULT_LEVELS",
+    "DESIGNS",
+    "check_design",
+    "design_points",
+    "design_size",
+    "salib_problem",
+]
 
 DESIGNS: tuple[str, ...] = ("factorial", "lhs", "sobol", "morris")
 
 #: Factorial levels per parameter when ``NAME=LO:HI`` gives no ``:K``.
 DEFAULT_LEVELS = 3
+
+
+def design_size(design: str, parameters: list[Parameter], samples: int | None) -> int:
+    """How many points the design has, computed without making them."""
+    dimensions = len(parameters)
+    if design == "factorial":
+        return math.prod(p.levels or DEFAULT_LEVELS for p in parameters)
+    if design == "lhs":
+        return samples or 10 * dimensions
+    if design == "sobol":
+        return (samples or 64) * (dimensions + 2)
+    return (samples or 10) * (dimensions + 1)
 
 
 def check_design(design: str, parameters: list[Parameter], samples: int | None) -> None:
@@ -64,6 +85,12 @@ def check_design(design: str, parameters: list[Parameter], samples: int | None) 
         )
     if design in ("sobol", "morris") and len(parameters) < 2:
         raise UserInputError(f"--design {design}: needs at least two parameters")
+    size = design_size(design, parameters, samples)
+    if size > MAX_POINTS:
+        raise UserInputError(
+            f"--design {design}: {size:,} design points; at most {MAX_POINTS:,} "
+            "(use fewer levels, samples or parameters)"
+        )
 
 
 def salib_problem(parameters: list[Parameter]) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from polsim.errors import UserInputError
+from polsim.limits import MAX_LEVELS
 from polsim.scenario.loader import scenario_from_dict
 from polsim.scenario.schema import Scenario
 
@@ -89,11 +90,15 @@ def parse_param(text: str) -> Parameter:
     levels = None
     if len(pieces) == 3:
         try:
-            levels = int(pieces[2])
+            levels = int(pieces[2]) if len(pieces[2]) <= 20 else None
         except ValueError:
-            raise UserInputError(f"--param {text!r}: K must be a whole number of levels") from None
-        if levels < 2:
-            raise UserInputError(f"--param {text!r}: K must be at least 2 levels; got {levels}")
+            levels = None
+        if levels is None:
+            raise UserInputError(f"--param {text!r}: K must be a whole number of levels")
+        if not 2 <= levels <= MAX_LEVELS:
+            raise UserInputError(
+                f"--param {text!r}: K must be from 2 to {MAX_LEVELS:,} levels; got {levels}"
+            )
     return Parameter(name, low, high, levels)
 
 

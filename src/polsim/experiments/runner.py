@@ -25,7 +25,7 @@ import numpy as np
 import pyarrow.parquet as pq
 
 from polsim.api import PARQUET_OPTIONS, simulate
-from polsim.errors import OutputError
+from polsim.errors import OutputError, PolsimError
 from polsim.experiments.backends import Backend
 from polsim.experiments.metrics import StoredRun, compute_metrics, default_metrics
 from polsim.experiments.parameters import apply_overrides
@@ -37,7 +37,14 @@ from polsim.experiments.store import (
     read_part_tables,
 )
 
-__all__ = ["ExecutionSummary", "backfill_metrics", "execute", "run_task"]
+__all__ = [
+    "ExecutionSummary",
+    "RunsFailedError",
+    "backfill_metrics",
+    "execute",
+    "raise_if_failed",
+    "run_task",
+]
 
 #: Records are written to the catalogue at least this often (seconds) or this many at once.
 FLUSH_SECONDS = 1.0
@@ -133,6 +140,22 @@ class ExecutionSummary:
     failed: int
     seconds: float
     first_error: str | None = None
+
+
+class RunsFailedError(PolsimError):
+    """Runs of an experiment failed (their results so far stay stored and resumable)."""
+
+
+def raise_if_failed(summaries: Sequence[ExecutionSummary]) -> None:
+    """Raise :class:`RunsFailedError` naming the first failure if any run failed."""
+    failed = sum(s.failed for s in summaries)
+    if failed:
+        ran = sum(s.done + s.failed for s in summaries)
+        first = next(s.first_error for s in summaries if s.first_error)
+        raise RunsFailedError(
+            f"{failed} of {ran} runs failed; the first: {first} (the other results are "
+            "stored; re-run the same command to retry the failed runs)"
+        )
 
 
 def execute(

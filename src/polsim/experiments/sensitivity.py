@@ -35,11 +35,13 @@ from polsim.experiments.core import (
     ProgressCallback,
     _design_identity,
     _folder,
+    check_arguments,
     prepare,
     run_points,
 )
-from polsim.experiments.designs import check_design, design_points, salib_problem
-from polsim.experiments.parameters import Parameter
+from polsim.experiments.designs import check_design, design_points, design_size, salib_problem
+from polsim.experiments.parameters import Parameter, parse_param
+from polsim.experiments.runner import raise_if_failed
 from polsim.experiments.store import Catalog, ExperimentFolder, write_json_atomic
 from polsim.scenario.schema import Scenario
 
@@ -242,7 +244,10 @@ def sensitivity(
         raise UserInputError(f"--method {method!r}: expected one of {', '.join(METHODS)}")
     if not outputs:
         raise UserInputError("--output: name at least one metric, e.g. mean:active_share")
-    setup = prepare(scenario, params, outputs, voters, until, metric_flag="--output")
+    parsed = [p if isinstance(p, Parameter) else parse_param(p) for p in params]
+    check_design(method, parsed, samples)
+    check_arguments(seed, runs, dask, workers, design_size(method, parsed, samples))
+    setup = prepare(scenario, parsed, outputs, voters, until, metric_flag="--output")
     check_design(method, setup.parameters, samples)
     identity = _design_identity(
         setup, seed, runs, design=method, samples=samples, morris_levels=morris_levels
@@ -264,6 +269,7 @@ def sensitivity(
             on_progress=on_progress,
         )
         holder["experiment"] = experiment
+        raise_if_failed([experiment.summary])  # the indices need every point
         return _point_means(folder.path, setup, len(X))
 
     result = sensitivity_pipeline(

@@ -8,6 +8,9 @@ worker saves the run folder (with its report) under the runs folder, named by th
 run id, through :meth:`polsim.api.Run.save`, so a run folder is whole or absent.
 
 This module imports neither FastAPI nor Jinja2: worker processes load only polsim.
+Workers end within a second when the server dies, even by SIGKILL
+(:func:`polsim.workers.exit_with_parent`; by polling only, since they are started from
+request threads that may end before them).
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from polsim.workers import exit_with_parent
 
 __all__ = ["Job", "JobQueue", "JobSpec", "execute_run"]
 
@@ -123,7 +128,10 @@ class JobQueue:
         self._lock = threading.Lock()
         (runs_root / _JOBS_FOLDER).mkdir(parents=True, exist_ok=True)
         self._pool = ProcessPoolExecutor(
-            max_workers=workers, mp_context=multiprocessing.get_context("spawn")
+            max_workers=workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=exit_with_parent,
+            initargs=(os.getpid(), False),
         )
 
     def pending(self, client: str | None = None) -> int:
