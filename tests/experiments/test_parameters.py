@@ -27,7 +27,7 @@ def test_parse_range_with_levels():
         ("regime.repression=0.5:0.5", "must be less than HI"),
         ("regime.repression=0.9:0.1", "must be less than HI"),
         ("regime.repression=0:1:1", "from 2 to"),
-            ("regime.repression=0:1:1001", "from 2 to 1,000"),
+        ("regime.repression=0:1:1001", "from 2 to 1,000"),
         ("regime.repression=0:1:x", "whole number"),
     ],
 )

@@ -46,9 +46,8 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
-import yaml
 
-from polsim.errors import UserInputError
+from polsim.errors import ScenarioError, UserInputError
 from polsim.experiments.backends import check_local_memory, open_backend
 from polsim.experiments.core import (
     ProgressCallback,
@@ -66,6 +65,7 @@ from polsim.experiments.runner import (
 )
 from polsim.experiments.store import Catalog, RunSpec, write_json_atomic
 from polsim.limits import MAX_GENERATIONS, MAX_PARTICLES
+from polsim.scenario.loader import parse_yaml, read_scenario_bytes
 from polsim.scenario.schema import Scenario
 
 __all__ = [
@@ -95,18 +95,10 @@ def read_targets(path: str | Path) -> list[Target]:
     one-line :class:`UserInputError` naming the file.
     """
     file = Path(path)
-    try:
-        text = file.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise UserInputError(f"--targets {file}: no such file") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise UserInputError(f"--targets {file}: cannot be read ({error})") from None
-    try:
-        data = yaml.safe_load(text)  # YAML is a superset of JSON
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark else ""
-        raise UserInputError(f"--targets {file}: malformed YAML/JSON{where}") from None
+    try:  # bounded: a regular file under the scenario cap, YAML of bounded depth
+        data = parse_yaml(read_scenario_bytes(file, "a targets file"), origin=str(file))
+    except ScenarioError as error:
+        raise UserInputError(f"--targets {error}") from None
     if not isinstance(data, dict) or not data:
         raise UserInputError(
             f"--targets {file}: expected a mapping metric -> {{value, sd}}, "

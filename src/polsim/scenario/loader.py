@@ -56,11 +56,12 @@ def read_yaml(path: str | Path) -> Any:
     return parse_yaml(read_scenario_bytes(path), origin=shown_path(path))
 
 
-def read_scenario_bytes(path: str | Path) -> bytes:
+def read_scenario_bytes(path: str | Path, kind: str = "a scenario file") -> bytes:
     """The bytes of a regular file of at most ``MAX_FILE_BYTES``, or a one-line error.
 
     The file is opened without blocking (a FIFO never waits for a writer), checked to be
     a regular file (not a FIFO, device or directory) and read to at most the cap + 1.
+    ``kind`` names what the file should be in the messages (e.g. "a targets file").
     """
     shown = shown_path(path)
     if "\x00" in str(path):
@@ -70,13 +71,13 @@ def read_scenario_bytes(path: str | Path) -> bytes:
     except FileNotFoundError:
         raise ScenarioError(f"{shown}: no such file") from None
     except IsADirectoryError:
-        raise ScenarioError(f"{shown}: is a directory, not a scenario file") from None
+        raise ScenarioError(f"{shown}: is a directory, not {kind}") from None
     except OSError as error:
         raise ScenarioError(f"{shown}: cannot be read ({error.strerror})") from None
     try:
         mode, size = (info := os.fstat(handle)).st_mode, info.st_size
         if not stat.S_ISREG(mode):
-            raise ScenarioError(f"{shown}: is {_file_kind(mode)}, not a scenario file")
+            raise ScenarioError(f"{shown}: is {_file_kind(mode)}, not {kind}")
         with os.fdopen(handle, "rb", closefd=False) as file:
             data = b"" if size > MAX_FILE_BYTES else file.read(MAX_FILE_BYTES + 1)
     except OSError as error:
