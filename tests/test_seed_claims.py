@@ -1,4 +1,4 @@
-"""The seed's ten claims (MODEL.md §6), each a test on a small ensemble, in both history
+"""The seed's ten claims (docs/validation.md), each a test on a small ensemble, in both history
 modes. The ensembles are run once per session (base, no co-optation, no guarantor, with
 common seeds) and shared by the tests."""
 

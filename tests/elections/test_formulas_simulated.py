@@ -1,4 +1,4 @@
-"""Simulated list PR, block vote, MMP, state list and plurality elections (MODEL.md §4).
+"""Simulated list PR, block vote, MMP, state list and plurality elections (docs/model.md §4.3.6).
 
 Two kinds of check: the toy polity run end to end with its 1990 assembly's system
 swapped (it has no organisations then, so the regime's list or an empty field must be

@@ -1,4 +1,4 @@
-"""Aggregator-only competition with fixed voters is Lloyd's algorithm (MODEL.md §2).
+"""Aggregator-only competition with fixed voters is Lloyd's algorithm (docs/model.md §2.4).
 
 For a standard bivariate normal electorate the k-means optimum puts k parties at the
 centroids of k equal sectors of angle θ = 2π/k. A sector's centroid lies at distance

@@ -1,4 +1,4 @@
-"""The history switch and the lineage it records (MODEL.md §2, §5)."""
+"""The history switch and the lineage it records (docs/model.md §2.11)."""
 
 from __future__ import annotations
 

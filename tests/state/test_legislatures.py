@@ -1,4 +1,4 @@
-"""Resignations, dissolution votes and elections called by dissolution (MODEL.md §3)."""
+"""Resignations, dissolution votes and elections called by dissolution (docs/model.md §3.3)."""
 
 import numpy as np
 import pytest

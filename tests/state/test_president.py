@@ -1,4 +1,4 @@
-"""The president's choices and the ways power changes hands (MODEL.md §3)."""
+"""The president's choices and the ways power changes hands (docs/model.md §3.2)."""
 
 import numpy as np
 import pytest

@@ -17,7 +17,7 @@ from polsim.engine.calendar import Month
 from polsim.run.simulation import Simulation
 from polsim.society.synthesis import synthesise_voters
 
-#: Bytes per voter held by the voter columns (docs/model.md, "Voters").
+#: Bytes per voter held by the voter columns (docs/model.md §1.1).
 VOTER_COLUMN_BYTES = 35
 #: Plus the party system's per-voter choice (int16) and misery (float32).
 PARTY_SYSTEM_BYTES = 6

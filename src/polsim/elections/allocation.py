@@ -588,8 +588,8 @@ def state_list(
     """Elect ``seats`` candidates from a presidential "state list" by plurality-at-large.
 
     The head of state nominates a list of candidates, longer than the number of seats
-    (in March 1994, Kazakhstan filled 42 seats from the president's list of 65; MODEL.md
-    section 5). Voters vote for (approve of) as many
+    (in March 1994, Kazakhstan filled 42 seats from the president's list of 65; docs/model.md
+    §4.1). Voters vote for (approve of) as many
     candidates on the list as they like; the ``seats`` candidates with the most approvals
     win one seat each, with ties at the cut broken by lot. The count is that of
     :func:`block_vote`; only the ballot differs.

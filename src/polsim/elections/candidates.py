@@ -1,4 +1,4 @@
-"""Who stands: nomination and registration of candidates (MODEL.md §4).
+"""Who stands: nomination and registration of candidates (docs/model.md §4.3.2).
 
 In each single-member district, in this order:
 

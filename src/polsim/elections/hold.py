@@ -1,4 +1,4 @@
-"""The election mechanism: hold the elections that fall in the month (MODEL.md §4).
+"""The election mechanism: hold the elections that fall in the month (docs/model.md §4.3).
 
 ``hold_elections(world, rng, date)`` holds, in this order, the scenario's scheduled
 elections dated this month and then the elections other mechanisms (or a void race)

@@ -162,7 +162,7 @@ def two_round_majority(
 
     Round 1 is valid only if turnout :math:`T = B/R` (ballots cast over registered voters)
     reaches ``turnout_validity`` :math:`\tau`; otherwise the outcome is ``"repeat"``. This is
-    the rule of Kazakhstan's March 1994 Supreme Soviet election (MODEL.md section 4,
+    the rule of Kazakhstan's March 1994 Supreme Soviet election (docs/model.md §4.1,
     :math:`\tau = 0.5`: half the registered voters must take part). In a valid round a
     candidate with more than :math:`m` (``majority``) of the valid votes,
     :math:`v_c > m \sum_j v_j`, is elected (if several do, which needs :math:`m < 0.5`, the

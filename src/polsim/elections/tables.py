@@ -1,4 +1,4 @@
-"""The election output tables: ``results.parquet`` and ``units.parquet`` (MODEL.md §4).
+"""The election output tables: ``results.parquet`` and ``units.parquet`` (docs/model.md §4.3.7).
 
 The race families return their rows in an
 :class:`~polsim.elections.rounds.ElectionOutcome` (one dict of columns per round); the

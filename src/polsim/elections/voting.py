@@ -1,10 +1,10 @@
-"""Turnout and vote choice of every voter, counted by polling unit (MODEL.md §4).
+"""Turnout and vote choice of every voter, counted by polling unit (docs/model.md §4.3.3, §4.3.4).
 
 **Turnout** is a logit in the voter's covariates plus administrative mobilisation:
 
 ``P(vote_i) = logistic(β0 + β_H·H_i + β_G·G_i + β_L·L_i + β_U·urban_i + m·[rural_i] + η_u)``
 
-with hardship ``H``, grievance ``G``, perceived legitimacy ``L_i`` (MODEL.md §1), ``m``
+with hardship ``H``, grievance ``G``, perceived legitimacy ``L_i`` (docs/model.md §1.3, §1.4), ``m``
 the apparat's mobilisation of the countryside (the collective and state farms) and
 ``η_u ~ N(0, σ_η)`` one draw per polling unit and round (local organisation, weather,
 the zeal of the commission), which gives units the spread of turnouts real returns show.

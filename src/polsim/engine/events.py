@@ -136,7 +136,7 @@ class MobilisationSubsided(Event):
     active_share: float
 
 
-# --- organisations (MODEL.md §2; polsim.parties)
+# --- organisations (docs/model.md §2; polsim.parties)
 
 
 @register_event
@@ -206,7 +206,7 @@ class RegistrationRefused(Event):
     distance: float
 
 
-# --- elections (MODEL.md §4; polsim.elections)
+# --- elections (docs/model.md §4; polsim.elections)
 
 
 @register_event
@@ -271,7 +271,7 @@ class CandidateRegistrationRefused(Event):
     reason: str
 
 
-# --- the state (MODEL.md §3; polsim.state)
+# --- the state (docs/model.md §3; polsim.state)
 
 
 @register_event

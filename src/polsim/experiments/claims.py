@@ -1,4 +1,4 @@
-"""Run the ensembles that the seed's claims are measured on (MODEL.md §6).
+"""Run the ensembles that the seed's claims are measured on (docs/validation.md).
 
 For each history mode, one base ensemble and two counterfactual ensembles with the same
 seeds (common random numbers): without co-optation (claim 2) and without the guarantor

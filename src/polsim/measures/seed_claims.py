@@ -1,4 +1,4 @@
-"""The seed's ten claims (MODEL.md §6) and the in-sample facts, measured on runs.
+"""The seed's ten claims (docs/validation.md) and the in-sample facts, measured on runs.
 
 Each claim is a function of an ensemble of runs (and, for counterfactual claims, a
 second ensemble with the same seeds) that returns a :class:`ClaimResult`: the measure,

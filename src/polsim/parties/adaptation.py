@@ -1,4 +1,4 @@
-"""Adaptation: organisations move in policy space by Laver's rules (MODEL.md §2).
+"""Adaptation: organisations move in policy space by Laver's rules (docs/model.md §2.4).
 
 Each alive organisation applies its own rule once a month, with the rule's speed
 (``rules.<rule>.speed``) and satisficing threshold κ (``rules.<rule>.satisficing``):

@@ -37,7 +37,8 @@ _CHUNK = 262_144
 
 
 def coalition_skill(experience: float, learning_time: float) -> float:
-    """skill = 1 − exp(−experience/λ): coalition building learnt with time (MODEL.md §2).
+    """skill = 1 − exp(−experience/λ): coalition building learnt with time
+    (docs/model.md §2.7, §2.8).
 
     >>> round(coalition_skill(60.0, 60.0), 4)
     0.6321

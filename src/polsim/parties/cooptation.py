@@ -1,4 +1,4 @@
-"""Co-optation: the regime offers sanction, resources and representation (MODEL.md §2).
+"""Co-optation: the regime offers sanction, resources and representation (docs/model.md §2.9).
 
 Each month the regime courts every alive, registered, not yet co-opted organisation
 whose support share is at least ``cooptation_min_share`` and whose position lies

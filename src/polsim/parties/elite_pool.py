@@ -1,12 +1,12 @@
-"""Drawing the elite pool from the electorate (MODEL.md §2, §3).
+"""Drawing the elite pool from the electorate (docs/model.md §2.1).
 
 Elites are a weighted sample of the synthetic voters: each elite takes a sampled
 voter's ethnicity, zhuz and ideal point, so the pool mirrors society's make-up and
 opinions. Ambition, loyalty and resources are drawn from the scenario's truncated
 normals (``elites.ambition``, ``elites.loyalty``, ``elites.resources``).
 
-Departure, marked: MODEL.md does not say how elites relate to voters; sampling them
-from the electorate is polsim's choice (elites over-represented in the apparat, such
+Departure, marked: the science behind docs/model.md does not say how elites relate to voters;
+sampling them from the electorate is polsim's choice (elites over-represented in the apparat, such
 as the president's zhuz, are the state issue's to add through ``office``).
 """
 

@@ -25,7 +25,7 @@ organisation is born. While the scenario's party monopoly holds
 
 **Spawn**. Each month, each alive movement spawns, with probability ``spawn_rate``,
 a party led by its most ambitious sub-leader, at that sub-leader's own position; the
-movement is its lineage parent (MODEL.md §2; the seed: "most of the parties in
+movement is its lineage parent (docs/model.md §2.5; the seed: "most of the parties in
 Kazakhstan have roots in the anti-nuclear movement").
 """
 

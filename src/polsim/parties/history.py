@@ -1,4 +1,4 @@
-"""The history switch: historical organisations enter on their dates (MODEL.md §2, §5).
+"""The history switch: historical organisations enter on their dates (docs/model.md §2.11).
 
 Under ``history: pinned`` each organisation the scenario lists enters in the month of
 its ``founded`` date (or at the scenario's start, if founded earlier), with its

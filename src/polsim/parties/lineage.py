@@ -1,4 +1,4 @@
-"""Lineage: who descends from whom (MODEL.md §2; the seed's "roots in the movement").
+"""Lineage: who descends from whom (docs/model.md §2.2; the seed's "roots in the movement").
 
 Every organisation records its parents: none for a birth, the movement for a spawn,
 the organisation it left for a splinter, the partners for a merger, the predecessor

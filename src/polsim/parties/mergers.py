@@ -1,4 +1,4 @@
-"""Mergers: close organisations merge as they learn to build coalitions (MODEL.md §2).
+"""Mergers: close organisations merge as they learn to build coalitions (docs/model.md §2.8).
 
 Each month, every pair (j, k) of alive organisations closer than r_m
 (``merger_radius``) merges with probability

@@ -1,4 +1,4 @@
-"""Splits: a rival leader leaves with one side of a 2-means cut (MODEL.md §2).
+"""Splits: a rival leader leaves with one side of a 2-means cut (docs/model.md §2.7).
 
 Each month an alive organisation with supporters splits with probability
 

@@ -1,4 +1,4 @@
-"""Support: each voter backs the organisation of highest utility (MODEL.md §2).
+"""Support: each voter backs the organisation of highest utility (docs/model.md §2.3).
 
 ``u_ij = −‖x_i − p_j‖² + b_eth·[e_i ∈ base_j] + b_clan·[z_i = z_j] + b_pid·[a_i = j] + c_j``
 
@@ -732,7 +732,8 @@ def update_support(
         org.peak_share = max(org.peak_share, share)
         org.fitness = gamma * org.fitness + (1.0 - gamma) * share
         org.ethnic_support = ethnic_weight[row]  # this month's table: rows are not shared
-        org.experience += 1.0  # one more month of organising (coalition skill, MODEL.md §2)
+        # one more month of organising (coalition skill, docs/model.md §2.7, §2.8)
+        org.experience += 1.0
         if org.leader >= 0:
             leaders.append(org.leader)
         if members > 0:

@@ -9,7 +9,7 @@ society → parties → state → elections → recorder. Within society: hardsh
 grievance (which reads hardship), then opinion, then mobilisation (which reads
 grievance), then the monthly aggregates.
 
-Within parties (MODEL.md §2): historical entries and exits (history: pinned) first, so
+Within parties (docs/model.md §2): historical entries and exits (history: pinned) first, so
 that the month's support counts them; then support (choice, fitness, misery,
 attachment), which every later party mechanism reads; then adaptation (moves by
 Laver's rules, using the support just counted); founding (births where misery

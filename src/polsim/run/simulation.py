@@ -64,7 +64,7 @@ def build_world(scenario: Scenario, n_voters: int, streams: RandomStreams) -> Wo
 
 
 def _build_state(world: World, rng: np.random.Generator) -> None:
-    """The presidency and the legislatures at the start (MODEL.md §3)."""
+    """The presidency and the legislatures at the start (docs/model.md §3.2, §3.3)."""
     scenario = world.scenario
     ids = {o.historical_id: o.id for o in world.organisations if o.historical_id}
     world.presidency = build_presidency(scenario, ids)

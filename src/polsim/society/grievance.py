@@ -1,4 +1,4 @@
-"""Perceived legitimacy and grievance (MODEL.md §1; Epstein 2002).
+"""Perceived legitimacy and grievance (docs/model.md §1.4; Epstein 2002).
 
 Each voter perceives the regime's legitimacy ``L`` lowered for the groups the regime
 disfavours: by the scenario's ethnic penalty for the voter's group, and by the clan

@@ -1,4 +1,4 @@
-"""Hardship from the economic series and government efficiency (MODEL.md §1).
+"""Hardship from the economic series and government efficiency (docs/model.md §1.3).
 
 ``H_i(t) = clip(H0_i + s_i·shock(t) − e·relief, 0, 1)``
 

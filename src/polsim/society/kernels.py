@@ -50,7 +50,7 @@ def hardship_value(sensitivity, base, shock, relief, floor, ceiling):  # pragma:
 
 @njit(cache=True, nogil=True)
 def voter_hardship(i, society):  # pragma: no cover
-    """H of voter i (MODEL.md §1)."""
+    """H of voter i (docs/model.md §1.3)."""
     base, sensitivity, _, _, _, _, shock, relief, floor, ceiling = society
     return hardship_value(sensitivity[i], base[i], shock, relief, floor, ceiling)
 
@@ -61,7 +61,7 @@ def voter_grievance(i, society, hardship):  # pragma: no cover
 
     The factor (:func:`polsim.society.grievance.grievance_factor_table`) is the distrust
     ``1 − L_i`` of the voter's group, or for a backer of a co-opted organisation
-    ``1 − min(1, L_i + bonus)`` (MODEL.md §1).
+    ``1 − min(1, L_i + bonus)`` (docs/model.md §1.4).
     """
     _, _, ethnicity, zhuz, backs_coopted, factor, _, _, _, _ = society
     # One flat, non-negative index: no wraparound checks per dimension (speed).

@@ -1,4 +1,4 @@
-"""Mobilisation: private willingness and the oblast bandwagon (MODEL.md §1).
+"""Mobilisation: private willingness and the oblast bandwagon (docs/model.md §1.5).
 
 A voter is *willing* when its grievance, net of the risk it sees in repression, passes
 its private threshold: ``G_i − R_i·P > T_i`` (Epstein 2002). A willing voter acts in

@@ -1,4 +1,4 @@
-"""Opinion dynamics: Deffuant bounded confidence within oblasts (MODEL.md §1; optional).
+"""Opinion dynamics: Deffuant bounded confidence within oblasts (docs/model.md §1.6; optional).
 
 Each round pairs the voters of every oblast at random. A pair whose ideal points lie
 closer than the confidence bound ``d`` moves each partner a fraction ``μ`` toward the

@@ -1,4 +1,4 @@
-"""Synthesis of the electorate from census margins (MODEL.md §1).
+"""Synthesis of the electorate from census margins (docs/model.md §1.2).
 
 Two steps, both standard in microsimulation:
 
@@ -212,7 +212,7 @@ def _ideal_point_entry(
 
 
 def synthesise_voters(scenario: Scenario, n_voters: int, rng: np.random.Generator) -> Voters:
-    """Draw ``n_voters`` synthetic voters from the scenario's margins (MODEL.md §1)."""
+    """Draw ``n_voters`` synthetic voters from the scenario's margins (docs/model.md §1.2)."""
     if n_voters < 1:
         raise ValueError(f"the number of voters must be at least 1; got {n_voters}")
     table = population_table(scenario)

@@ -1,4 +1,4 @@
-"""Civil peace: tension and violent episodes by oblast (MODEL.md §3).
+"""Civil peace: tension and violent episodes by oblast (docs/model.md §3.4).
 
 Tension in oblast o:
 

@@ -1,4 +1,4 @@
-"""Legislatures that lose legitimacy, shed deputies and dissolve themselves (MODEL.md §3).
+"""Legislatures that lose legitimacy, shed deputies and dissolve themselves (docs/model.md §3.3).
 
 Each body b has a legitimacy
 

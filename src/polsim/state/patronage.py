@@ -1,4 +1,4 @@
-"""Patronage and elite loyalty (MODEL.md §3; selectorate theory).
+"""Patronage and elite loyalty (docs/model.md §3.1; selectorate theory).
 
 The president holds W posts (``posts``) in a pool of S elites. Each month a share
 ``turnover`` of posts changes hands; a vacancy goes to an elite drawn with log-odds

@@ -1,5 +1,5 @@
 """The president: approval, the campaign against the legislatures, the choice of how to
-face a due election, and the ways power can change hands (MODEL.md §3).
+face a due election, and the ways power can change hands (docs/model.md §3.2).
 
 Approval follows performance with memory ρ:
 

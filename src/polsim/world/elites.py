@@ -1,6 +1,6 @@
 """Elites as columns: the pool from which organisations draw their leaders.
 
-A few thousand politically relevant people (MODEL.md §2 and §3): party leaders and
+A few thousand politically relevant people (docs/model.md §2.1, §3.1): party leaders and
 sub-leaders, deputies, officials. Like voters they are a struct of NumPy arrays, one
 entry per elite; unlike voters they are few, so mechanisms may loop over them. The
 pool is drawn once, when the world is built (:func:`polsim.parties.elite_pool.draw_elites`),

@@ -1,4 +1,4 @@
-"""Legislative bodies and their deputies, as columns (MODEL.md §3).
+"""Legislative bodies and their deputies, as columns (docs/model.md §3.3).
 
 Three levels: the local soviets of each oblast (one body standing for the oblast's city
 and district soviets), the oblast soviet, and the national body (the Supreme Soviet of

@@ -2,7 +2,7 @@
 
 Organisations are few (tens to a few hundred over a run), so each is one mutable
 record, kept in id order; an id is the record's index and is never reused, so a
-dissolved organisation stays in the table with its dates and lineage (MODEL.md §2).
+dissolved organisation stays in the table with its dates and lineage (docs/model.md §2.2).
 
 Per-voter state that belongs to the party system (which organisation each voter backs
 this month, and the misery each has accumulated) is held here as NumPy columns, so
@@ -33,7 +33,7 @@ NO_LEADER = -1
 
 @dataclass(slots=True, eq=False)
 class Organisation:
-    """One organisation (MODEL.md §2).
+    """One organisation (docs/model.md §2.2).
 
     ``members`` is the weight (people) of the voters who back it at the last count;
     ``share`` is that weight over the electorate; ``fitness`` is f of Laver & Sergenti

@@ -26,7 +26,7 @@ __all__ = ["PeaceState", "RegimeState", "SocietyState", "World"]
 
 @dataclass
 class RegimeState:
-    """The regime's scalars this month (MODEL.md §1, §3)."""
+    """The regime's scalars this month (docs/model.md §1.3–§1.5, §3.2)."""
 
     legitimacy: float
     repression: float
@@ -37,7 +37,7 @@ class RegimeState:
 
 @dataclass
 class PeaceState:
-    """Civil peace this month, by oblast (MODEL.md §3)."""
+    """Civil peace this month, by oblast (docs/model.md §3.4)."""
 
     tension: np.ndarray = field(default_factory=lambda: np.zeros(0))
     episodes_this_month: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))

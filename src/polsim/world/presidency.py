@@ -16,7 +16,7 @@ VACANT = -1
 
 @dataclass
 class Presidency:
-    """The president and the apparat's posts (MODEL.md §3).
+    """The president and the apparat's posts (docs/model.md §3.1, §3.2).
 
     Attributes
     ----------

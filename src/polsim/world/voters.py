@@ -1,7 +1,7 @@
 """Voters as columns: a struct of NumPy arrays, one entry per synthetic voter.
 
 No voter is ever an object. Positions are float32 ``(n, 2)`` arrays in the policy space
-of MODEL.md §0 (economy, nation); codes are small integers that index the scenario's
+of docs/model.md §1.2 (economy, nation); codes are small integers that index the scenario's
 lists (ethnic groups, oblasts, zhuzes). Voters are stored sorted by oblast, so that
 each oblast is one contiguous slice (:attr:`Voters.oblast_bounds`); the oblast of a voter
 is its slice, and no per-voter oblast column is held.
@@ -47,7 +47,7 @@ class Voters:
     position : float32, shape (n, 2)
         Ideal point (economy, nation), each in [-1, 1].
     base_hardship, shock_sensitivity : float32
-        H0 and s of the hardship rule (MODEL.md §1).
+        H0 and s of the hardship rule (docs/model.md §1.3).
     backs_coopted : bool
         Backed an organisation the regime had co-opted at this month's grievance step
         (the grievance rule's one per-voter input that changes later in the month).

@@ -1,4 +1,4 @@
-"""The race families: one module per family of electoral formulas (MODEL.md §4).
+"""The race families: one module per family of electoral formulas (docs/model.md §4.3.6).
 
 Each module registers the formulas it holds with
 :func:`polsim.elections.registry.register`; :mod:`polsim.elections.hold` imports every

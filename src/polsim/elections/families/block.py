@@ -1,4 +1,4 @@
-"""The block vote (formula ``block``; MODEL.md §4): each voter names ``k`` candidates."""
+"""The block vote (formula ``block``; docs/model.md §4.3.6): each voter names ``k`` candidates."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ __all__ = ["hold_block"]
 
 @register("block")
 def hold_block(context: RaceContext) -> ElectionOutcome:
-    """A block vote (formula ``block``; MODEL.md §4).
+    """A block vote (formula ``block``; docs/model.md §4.3.6).
 
     Districts of ``k = district_magnitude`` seats drawn like single-member ones (or each
     oblast one district, ``list_districts: oblast``, seats apportioned by population).

@@ -1,4 +1,4 @@
-"""Party-list proportional representation (formula ``list_pr``; MODEL.md §4).
+"""Party-list proportional representation (formula ``list_pr``; docs/model.md §4.3.6).
 
 Lists are nominated race by race (:func:`nominate_lists`), the legal ``threshold`` is a
 share of the national list vote, and each race's seats go to the lists above it by any
@@ -54,8 +54,8 @@ def nominate_lists(
 ) -> list[Nominee]:
     """Party lists, race by race, by the nomination rules of single-member districts.
 
-    Following :func:`~polsim.elections.candidates.nominate_districts` (MODEL.md §4: "parties
-    nominate where they have support"): every living *registered* organisation (an
+    Following :func:`~polsim.elections.candidates.nominate_districts` (docs/model.md §4.3.2): every
+    living *registered* organisation (an
     unregistered one cannot nominate, :mod:`polsim.parties.registration`) whose backers
     (attachment, else this month's choice) are at least ``organisation_support`` of the
     race's registered voters puts up one list there; the regime's vehicle
@@ -154,7 +154,7 @@ def party_key(n: Nominee) -> int | str:
 
 @register("list_pr")
 def hold_list_pr(context: RaceContext) -> ElectionOutcome:
-    """A party-list PR election (formula ``list_pr``; MODEL.md §4).
+    """A party-list PR election (formula ``list_pr``; docs/model.md §4.3.6).
 
     One race nationwide, or one per oblast (``list_districts``), with seats apportioned by
     population. Lists are nominated by :func:`nominate_lists` and pass the registration

@@ -1,4 +1,4 @@
-"""Mixed systems: parallel (districts plus a state list) and MMP (MODEL.md §4, §5).
+"""Mixed systems: parallel (districts plus a state list) and MMP (docs/model.md §4.1, §4.3.6).
 
 Both elect a single-member tier as :mod:`polsim.elections.families.single_member` does, then, on
 the first attempt only (repeat elections re-hold districts), a list tier: for

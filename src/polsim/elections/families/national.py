@@ -5,7 +5,7 @@ rounds (:func:`~polsim.elections.systems.presidential_two_round`, the runoff in 
 month); a lone candidate faces an 'against' line. A referendum (formula ``referendum``)
 is a yes/no plebiscite on the incumbent. Both are counted in counting areas of one
 oblast each. A ``state_list`` house is filled from the head of state's list by
-plurality-at-large (MODEL.md §5).
+plurality-at-large (docs/model.md §4.3.6).
 """
 
 from __future__ import annotations
@@ -159,7 +159,7 @@ def hold_state_list(race: RaceContext) -> ElectionOutcome:
     (:func:`~polsim.elections.voting.cast_ballots`, counting areas by oblast), the voters
     approve nominees by :func:`~polsim.elections.voting.approval_totals`, and the ``seats``
     most approved win by plurality-at-large
-    (:func:`~polsim.elections.allocation.state_list`; Kazakhstan's 1994 list, MODEL.md §5,
+    (:func:`~polsim.elections.allocation.state_list`; Kazakhstan's 1994 list, docs/model.md §4.1,
     as a whole house). Turnout below ``turnout_validity`` voids the election (a repeat is
     called). Departure, as for the state list of a parallel system: approvals are
     expectations, so no ballot is stuffed and no unit rows are written.

@@ -1,4 +1,4 @@
-"""Single-member districts: plurality and two-round majority (MODEL.md §4).
+"""Single-member districts: plurality and two-round majority (docs/model.md §4.3.6).
 
 Districts are drawn within oblasts (:mod:`polsim.elections.districts`); candidates are
 nominated and registered (:mod:`polsim.elections.candidates`); a district left with one

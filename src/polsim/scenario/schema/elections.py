@@ -1,4 +1,4 @@
-"""Electoral systems, scheduled elections and voters' behaviour in them (MODEL.md §4)."""
+"""Electoral systems, scheduled elections and voters' behaviour in them (docs/model.md §4)."""
 
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ ElectoralFormula = Literal[
 
 
 class ElectoralSystem(Sourced):
-    """An electoral system as data (MODEL.md §4)."""
+    """An electoral system as data (docs/model.md §4.1, §4.3.6)."""
 
     formula: ElectoralFormula
     seats: Seats = Field(0, description="Seats filled (0 for a presidency or referendum).")
@@ -183,7 +183,7 @@ class ScheduledElection(Sourced):
 
 
 class ElectionParameters(_Strict):
-    """Behaviour of voters, nominators and counters in simulated elections (MODEL.md §4).
+    """Behaviour of voters, nominators and counters in simulated elections (docs/model.md §4.3).
 
     Vote choice is a multinomial logit over the district's registered candidates ``c``:
     ``U_ic = −a·‖x_i − p_c‖² + b_eth·[eth_i = eth_c] + b_clan·[zhuz_i = zhuz_c]

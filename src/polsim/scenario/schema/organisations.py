@@ -1,4 +1,4 @@
-"""Organisations: the historical ones, their behaviour and the elite pool (MODEL.md §2)."""
+"""Organisations: the historical ones, their behaviour and the elite pool (docs/model.md §2.1)."""
 
 from __future__ import annotations
 
@@ -82,7 +82,7 @@ def _default_rules() -> dict[str, RuleParameters]:
 
 
 class PartyParameters(_Strict):
-    """Organisations (MODEL.md §2): support, adaptation, birth, death, splits, mergers,
+    """Organisations (docs/model.md §2): support, adaptation, birth, death, splits, mergers,
     co-optation and registration. Each description names the model's symbol."""
 
     # support: u_ij = −‖x_i − p_j‖² + b_eth·[same base] + b_clan·[same zhuz] + b_pid·[attached]
@@ -229,7 +229,7 @@ class PartyParameters(_Strict):
 
 
 class ElitesParameters(_Strict):
-    """The elite pool (MODEL.md §2, §3), drawn from the electorate with traits of its own."""
+    """The elite pool (docs/model.md §2.1), drawn from the electorate with traits of its own."""
 
     size: int = Field(3000, ge=0, le=MAX_ELITES, description="Elites in the pool.")
     ambition: Distribution = Field(

@@ -1,4 +1,4 @@
-"""Census margins and ideal points: who the voters are (MODEL.md §1)."""
+"""Census margins and ideal points: who the voters are (docs/model.md §1.2)."""
 
 from __future__ import annotations
 
@@ -87,7 +87,7 @@ class Oblast(Sourced):
 
 
 class Population(Sourced):
-    """Census margins from which voters are synthesised (MODEL.md §1).
+    """Census margins from which voters are synthesised (docs/model.md §1.2).
 
     The joint table oblast × ethnicity × urban is built by iterative proportional fitting
     (raking) to three margins: oblast totals, national ethnic counts, and urban shares

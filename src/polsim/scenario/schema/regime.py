@@ -1,4 +1,4 @@
-"""The regime and the economy at the start of a run (MODEL.md §1, §3)."""
+"""The regime and the economy at the start of a run (docs/model.md §1, §3)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from polsim.scenario.schema.base import (
 
 
 class Regime(Sourced):
-    """The regime at the start of the run (MODEL.md §1 and §3)."""
+    """The regime at the start of the run (docs/model.md §1.3–§1.5, §3.2)."""
 
     legitimacy: Share = Field(description="L: the regime's legitimacy, 0-1.")
     repression: Share = Field(description="P: repression capacity, 0-1.")
@@ -42,7 +42,7 @@ class Regime(Sourced):
 class EconomicSeries(Sourced):
     """An annual output index (base year = 100), interpolated to months.
 
-    The shock of MODEL.md §1 is ``shock(t) = 1 − index(t) / index(base)``: the fall of
+    The shock of docs/model.md §1.3 is ``shock(t) = 1 − index(t) / index(base)``: the fall of
     output below its starting level.
     """
 

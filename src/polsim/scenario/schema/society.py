@@ -1,4 +1,4 @@
-"""Behavioural parameters of society: hardship, mobilisation, opinion (MODEL.md §1)."""
+"""Behavioural parameters of society: hardship, mobilisation, opinion (docs/model.md §1.3)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from polsim.scenario.schema.population import (
 
 
 class HardshipParameters(_Strict):
-    """H_i(t) = clip(H0_i + s_i·shock(t) − e·relief, 0, 1)  (MODEL.md §1)."""
+    """H_i(t) = clip(H0_i + s_i·shock(t) − e·relief, 0, 1)  (docs/model.md §1.3)."""
 
     base: Distribution = Field(description="H0: hardship before the shock.")
     sensitivity: Distribution = Field(description="s: how much the output fall hurts.")
@@ -27,7 +27,7 @@ class HardshipParameters(_Strict):
 
 
 class MobilisationParameters(_Strict):
-    """Active when G_i − R_i·P > T_i and the oblast's active share ≥ b_i (MODEL.md §1)."""
+    """Active when G_i − R_i·P > T_i and the oblast's active share ≥ b_i (docs/model.md §1.5)."""
 
     risk_aversion: Distribution = Field(description="R: weight on repression.")
     activation_threshold: Distribution = Field(description="T: private threshold.")

@@ -26,7 +26,7 @@ from polsim.scenario.schema.population import (
 
 
 class PresidentParameters(Sourced):
-    """The president (MODEL.md §3): approval, the campaign on legislatures, elections."""
+    """The president (docs/model.md §3.2): approval, the campaign on legislatures, elections."""
 
     name: str = "the president"
     party: str | None = Field(
@@ -202,7 +202,7 @@ class Counterfactuals(_Strict):
 
 
 class StateParameters(Sourced):
-    """Behavioural parameters of the state (MODEL.md §3)."""
+    """Behavioural parameters of the state (docs/model.md §3)."""
 
     president: PresidentParameters = PresidentParameters()
     patronage: PatronageParameters = PatronageParameters()
