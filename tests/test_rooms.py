@@ -37,7 +37,7 @@ ROOMS: tuple[str, ...] = (
 )
 
 #: Top-level modules that belong to the ground floor with ``engine/``.
-GROUND_MODULES = ("errors", "_version", "voter_count", "limits", "workers")
+GROUND_MODULES = ("errors", "_version", "voter_count", "workers")
 
 _MECHANISMS = {"elections", "state", "parties", "society"}
 _GROUND = {"world", "scenario", "engine"}

@@ -29,9 +29,7 @@ except ImportError:  # pragma: no cover - older typer uses click itself
     from click import exceptions as cli_errors
 
 from polsim.api import parse_voter_count, simulate
-from polsim.engine.threads import parse_threads, run_threads
-from polsim.errors import PolsimError, UserInputError
-from polsim.limits import (
+from polsim.engine.limits import (
     MAX_GENERATIONS,
     MAX_PARTICLES,
     MAX_POINTS,
@@ -44,6 +42,8 @@ from polsim.limits import (
     is_host,
     parse_dask_address,
 )
+from polsim.engine.threads import parse_threads, run_threads
+from polsim.errors import PolsimError, UserInputError
 from polsim.output.rundir import check_run_dir, default_run_dir
 from polsim.scenario.loader import builtin_scenarios, load_scenario
 from polsim.scenario.schema import Scenario

@@ -10,8 +10,8 @@ from __future__ import annotations
 import math
 import os
 
+from polsim.engine.limits import MAX_VOTERS
 from polsim.errors import UserInputError
-from polsim.limits import MAX_VOTERS
 
 __all__ = [
     "MAX_VOTERS",

@@ -22,8 +22,8 @@ from polsim.elections.allocation import (
     canonical_method,
     passes_threshold,
 )
+from polsim.engine.limits import MAX_PARTIES, MAX_SEATS, MAX_VOTES
 from polsim.errors import UserInputError
-from polsim.limits import MAX_PARTIES, MAX_SEATS, MAX_VOTES
 from polsim.measures.party_system import effective_number_of_parties, gallagher
 
 __all__ = [

@@ -42,8 +42,8 @@ from typing import Any
 
 import numpy as np
 
+from polsim.engine.limits import MAX_THREADS
 from polsim.errors import UserInputError
-from polsim.limits import MAX_THREADS
 
 __all__ = [
     "MAX_THREADS",

@@ -26,8 +26,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from polsim.engine.limits import MAX_WORKERS, parse_dask_address
 from polsim.errors import UserInputError
-from polsim.limits import MAX_WORKERS, parse_dask_address
 from polsim.voter_count import check_run_memory
 from polsim.workers import exit_with_parent
 

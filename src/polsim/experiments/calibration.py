@@ -47,6 +47,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from polsim.engine.limits import MAX_GENERATIONS, MAX_PARTICLES
 from polsim.errors import ScenarioError, UserInputError
 from polsim.experiments.backends import check_local_memory, open_backend
 from polsim.experiments.core import (
@@ -64,7 +65,6 @@ from polsim.experiments.runner import (
     raise_if_failed,
 )
 from polsim.experiments.store import Catalog, RunSpec, write_json_atomic
-from polsim.limits import MAX_GENERATIONS, MAX_PARTICLES
 from polsim.scenario.loader import parse_yaml, read_scenario_bytes
 from polsim.scenario.schema import Scenario
 

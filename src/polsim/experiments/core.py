@@ -22,6 +22,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from polsim.api import parse_voter_count, simulate
+from polsim.engine.limits import MAX_RUNS, MAX_SEED
 from polsim.errors import UserInputError
 from polsim.experiments.backends import (
     check_local_memory,
@@ -34,7 +35,6 @@ from polsim.experiments.metrics import check_metrics
 from polsim.experiments.parameters import Parameter, check_parameters, parse_param
 from polsim.experiments.runner import ExecutionSummary, backfill_metrics, execute
 from polsim.experiments.store import Catalog, ExperimentFolder, RunSpec
-from polsim.limits import MAX_RUNS, MAX_SEED
 from polsim.scenario.loader import load_scenario, scenario_hash
 from polsim.scenario.schema import Scenario
 

@@ -38,9 +38,9 @@ from typing import Any
 import numpy as np
 from scipy.stats import qmc
 
+from polsim.engine.limits import MAX_POINTS
 from polsim.errors import UserInputError
 from polsim.experiments.parameters import Parameter
-from polsim.limits import MAX_POINTS
 
 __all__ = [
     "DEFAULT_LEVELS",

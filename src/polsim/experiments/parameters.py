@@ -14,8 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from polsim.engine.limits import MAX_LEVELS
 from polsim.errors import UserInputError
-from polsim.limits import MAX_LEVELS
 from polsim.scenario.loader import scenario_from_dict
 from polsim.scenario.schema import Scenario
 
